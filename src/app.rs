@@ -1,0 +1,533 @@
+//! The application layer: command-line values → validated requests → library calls → output.
+
+use crate::calc::{CalcError, DayOutput, Engine, IndexSpec, Method, Notice, Rebalance};
+use crate::cli::{
+    Cli, Command, ComputeArgs, FormatArg, InputArgs, MethodArg, OutputArgs, RebalanceArg,
+};
+use crate::error::{DataError, Error};
+use crate::input::{self, ColumnNames, DateParser, Source, Symbols};
+use crate::output::{self, Cell, Format, Table};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+/// Where and how to read constituent data, and what index to compute from it.
+#[derive(Debug, Clone)]
+pub struct InputRequest {
+    /// The prices file.
+    pub prices: Source,
+    /// Column names chosen on the command line.
+    pub columns: ColumnNames,
+    /// How to parse dates.
+    pub dates: DateParser,
+    /// `--constituents FILE`.
+    pub constituents: Option<Source>,
+    /// `--shares FILE`.
+    pub shares: Option<Source>,
+    /// `--actions FILE`.
+    pub actions: Option<Source>,
+    /// `--divisors FILE`.
+    pub divisors: Option<Source>,
+    /// The index (its member list and share schedule are filled in when the files are read).
+    pub spec: IndexSpec,
+    /// Whether to keep warnings off stderr.
+    pub quiet: bool,
+}
+
+/// Where and how to write data.
+#[derive(Debug, Clone)]
+pub struct OutputRequest {
+    /// Decimals for levels.
+    pub decimals: u32,
+    /// CSV or JSON.
+    pub format: Format,
+    /// A file to write atomically; `None`: stdout.
+    pub path: Option<PathBuf>,
+}
+
+/// A validated `idx compute`.
+#[derive(Debug, Clone)]
+pub struct ComputeRequest {
+    /// The input and the index.
+    pub input: InputRequest,
+    /// First date written.
+    pub from: Option<NaiveDate>,
+    /// Last date written.
+    pub to: Option<NaiveDate>,
+    /// The output.
+    pub output: OutputRequest,
+}
+
+/// The computed index: one [`DayOutput`] per index date.
+#[derive(Debug, Clone)]
+pub struct IndexRun {
+    /// The methods, in the order of the values of each day.
+    pub methods: Vec<Method>,
+    /// Whether each value carries a total-return level.
+    pub total_return: bool,
+    /// The index dates from the base date on.
+    pub days: Vec<DayOutput>,
+    /// The symbol table of the run.
+    pub symbols: Symbols,
+}
+
+/// Runs a parsed command line. Warnings go to `warn`; data goes to stdout or the output file.
+pub fn run(cli: Cli, warn: &mut dyn FnMut(&str)) -> Result<(), Error> {
+    match cli.command {
+        Command::Compute(args) => {
+            let req = compute_request(args)?;
+            let run = compute_index(&req.input, warn)?;
+            let table = compute_table(&run, &req);
+            output::emit(&table.render(req.output.format), req.output.path.as_deref())
+        }
+    }
+}
+
+fn method(m: MethodArg) -> Method {
+    match m {
+        MethodArg::PriceWeighted => Method::PriceWeighted,
+        MethodArg::CapWeighted => Method::CapWeighted,
+        MethodArg::EqualWeighted => Method::EqualWeighted,
+    }
+}
+
+/// Validates the input flags.
+pub fn input_request(args: InputArgs) -> Result<InputRequest, Error> {
+    let mut methods: Vec<Method> = Vec::new();
+    for m in args.method.iter().copied().map(method) {
+        if methods.contains(&m) {
+            return Err(Error::usage(
+                format!("--method names {} twice", m.name()),
+                "list each method once",
+            ));
+        }
+        methods.push(m);
+    }
+    let equal = methods.contains(&Method::EqualWeighted);
+    if !equal && (args.rebalance.is_some() || !args.rebalance_dates.is_empty()) {
+        return Err(Error::usage(
+            "--rebalance and --rebalance-dates apply only to --method equal-weighted",
+            "drop the rebalance flag or add equal-weighted to --method",
+        ));
+    }
+    let given_divisor = args.divisor.is_some() || args.divisors.is_some();
+    if given_divisor {
+        check_divisor_methods(&methods, "--divisor/--divisors")?;
+    }
+    if let Some(d) = args.divisor {
+        if d <= Decimal::ZERO {
+            return Err(Error::usage(
+                format!("--divisor must be greater than 0, got {d}"),
+                "give the divisor in force on the base date",
+            ));
+        }
+        if args.base_value.is_some() {
+            return Err(Error::usage(
+                "--divisor and --base-value both set the base level",
+                "give one of them",
+            ));
+        }
+    }
+    if let Some(v) = args.base_value {
+        if v <= Decimal::ZERO {
+            return Err(Error::usage(
+                format!("--base-value must be greater than 0, got {v}"),
+                "give a positive level such as 100 or 1000",
+            ));
+        }
+    }
+    let rebalance = if !args.rebalance_dates.is_empty() {
+        let mut dates = args.rebalance_dates.clone();
+        dates.sort_unstable();
+        dates.dedup();
+        Rebalance::Dates(dates)
+    } else {
+        match args.rebalance.unwrap_or(RebalanceArg::Quarterly) {
+            RebalanceArg::Quarterly => Rebalance::Quarterly,
+            RebalanceArg::ThirdFriday => Rebalance::ThirdFriday,
+            RebalanceArg::Monthly => Rebalance::Monthly,
+            RebalanceArg::Daily => Rebalance::Daily,
+            RebalanceArg::None => Rebalance::None,
+        }
+    };
+    let prices = Source::from_arg(args.prices.as_deref().unwrap_or("-"));
+    let aux = |a: &Option<String>| a.as_deref().map(Source::from_arg);
+    let (constituents, shares, actions, divisors) = (
+        aux(&args.constituents),
+        aux(&args.shares),
+        aux(&args.actions),
+        aux(&args.divisors),
+    );
+    let stdin_users = [
+        &Some(prices.clone()),
+        &constituents,
+        &shares,
+        &actions,
+        &divisors,
+    ]
+    .iter()
+    .filter(|s| matches!(s, Some(Source::Stdin)))
+    .count();
+    if stdin_users > 1 {
+        return Err(Error::usage(
+            "more than one input reads stdin ('-' or no prices file)",
+            "give the other inputs as files",
+        ));
+    }
+    if prices == Source::Stdin && std::io::stdin().is_terminal() {
+        return Err(Error::usage(
+            "no prices file given and stdin is a terminal",
+            "give a prices file, or pipe one in: cat prices.csv | idx compute --method cap-weighted",
+        ));
+    }
+    Ok(InputRequest {
+        prices,
+        columns: ColumnNames {
+            date: args.date_col,
+            symbol: args.symbol_col,
+            price: args.price_col,
+            shares: args.shares_col,
+        },
+        dates: DateParser::new(args.date_format),
+        constituents,
+        shares,
+        actions,
+        divisors,
+        spec: IndexSpec {
+            methods,
+            base_date: args.base_date,
+            base_value: args.base_value,
+            base_divisor: args.divisor,
+            rebalance,
+            total_return: args.total_return,
+            members: None,
+            shares: None,
+        },
+        quiet: args.quiet,
+    })
+}
+
+fn check_divisor_methods(methods: &[Method], what: &str) -> Result<(), Error> {
+    if methods.len() > 1 {
+        return Err(Error::usage(
+            format!("{what} gives one index's divisor, but several methods were asked for"),
+            "run one method at a time with a given divisor",
+        ));
+    }
+    if methods == [Method::EqualWeighted] {
+        return Err(Error::usage(
+            format!("{what} cannot apply to equal-weighted: its index shares are idx's own"),
+            "use a given divisor with price-weighted or cap-weighted only",
+        ));
+    }
+    Ok(())
+}
+
+/// Validates the output flags.
+pub fn output_request(args: OutputArgs) -> OutputRequest {
+    OutputRequest {
+        decimals: args.decimals,
+        format: match args.format {
+            FormatArg::Csv => Format::Csv,
+            FormatArg::Json => Format::Json,
+        },
+        path: args.output,
+    }
+}
+
+/// Validates `idx compute`'s flags.
+pub fn compute_request(args: ComputeArgs) -> Result<ComputeRequest, Error> {
+    if let (Some(from), Some(to)) = (args.from, args.to) {
+        if from > to {
+            return Err(Error::usage(
+                format!("--from {from} is after --to {to}"),
+                "swap the dates",
+            ));
+        }
+    }
+    Ok(ComputeRequest {
+        input: input_request(args.input)?,
+        from: args.from,
+        to: args.to,
+        output: output_request(args.output),
+    })
+}
+
+/// Reads the input files and computes the index: the one path every command uses.
+pub fn compute_index(req: &InputRequest, warn: &mut dyn FnMut(&str)) -> Result<IndexRun, Error> {
+    let mut symbols = Symbols::new();
+    let dates = &req.dates;
+    let members = match &req.constituents {
+        Some(src) => Some(input::read_constituents(src, dates, &mut symbols)?),
+        None => None,
+    };
+    let shares = match &req.shares {
+        Some(src) => Some(input::read_shares(src, dates, &mut symbols)?),
+        None => None,
+    };
+    let need_shares = req.spec.methods.contains(&Method::CapWeighted) && shares.is_none();
+    let prices = input::read_prices(
+        &req.prices,
+        &req.columns,
+        dates,
+        &mut symbols,
+        members.as_ref(),
+        need_shares,
+    )?;
+    let actions = match &req.actions {
+        Some(src) => input::read_actions(src, dates, &mut symbols, members.as_ref())?,
+        None => Vec::new(),
+    };
+    let file_divisors = match &req.divisors {
+        Some(src) => input::read_divisors(src, dates)?,
+        None => BTreeMap::new(),
+    };
+    let prices_name = req.prices.name();
+    let actions_name = req.actions.as_ref().map(Source::name).unwrap_or_default();
+
+    if prices.days.iter().any(|d| d.divisor.is_some()) {
+        check_divisor_methods(&req.spec.methods, "the prices file's divisor column")?;
+    }
+    // Divisors from the file must agree with the prices file's divisor column.
+    for (day, &line) in prices.days.iter().zip(&prices.divisor_lines) {
+        if let (Some(d), Some(&(fd, fline))) = (day.divisor, file_divisors.get(&day.date)) {
+            if d != fd {
+                return Err(DataError::new(format!(
+                    "two divisors on {}: {d} here and {fd} on line {fline} of {}",
+                    day.date,
+                    req.divisors.as_ref().map(Source::name).unwrap_or_default()
+                ))
+                .file(&prices_name)
+                .line(line)
+                .column("divisor")
+                .hint("a date has one divisor: make the two inputs agree")
+                .into());
+            }
+        }
+    }
+    // An action inside the data's date range needs a price row on its date.
+    if let (Some(first), Some(last)) = (prices.days.first(), prices.days.last()) {
+        for a in &actions {
+            if a.date >= first.date
+                && a.date <= last.date
+                && prices
+                    .days
+                    .binary_search_by_key(&a.date, |d| d.date)
+                    .is_err()
+            {
+                return Err(calc_error(
+                    CalcError::ActionWithoutPrice {
+                        date: a.date,
+                        symbol: a.symbol,
+                        line: a.line,
+                    },
+                    &symbols,
+                    &prices_name,
+                    &actions_name,
+                ));
+            }
+        }
+    }
+
+    let mut spec = req.spec.clone();
+    spec.members = members;
+    spec.shares = shares;
+    let mut engine = Engine::new(spec);
+    let mut days = Vec::with_capacity(prices.days.len());
+    let mut next_action = 0;
+    for day in &prices.days {
+        while next_action < actions.len() && actions[next_action].date < day.date {
+            next_action += 1;
+        }
+        let start = next_action;
+        while next_action < actions.len() && actions[next_action].date == day.date {
+            next_action += 1;
+        }
+        let divisor = day
+            .divisor
+            .or_else(|| file_divisors.get(&day.date).map(|d| d.0));
+        let result = engine.push(crate::calc::DayInput {
+            date: day.date,
+            quotes: &prices.quotes[day.quotes.clone()],
+            actions: &actions[start..next_action],
+            divisor,
+        });
+        if !req.quiet {
+            for notice in engine.take_notices() {
+                warn(&notice_text(&notice, &symbols));
+            }
+        }
+        match result {
+            Ok(Some(out)) => days.push(out),
+            Ok(None) => {}
+            Err(e) => return Err(calc_error(e, &symbols, &prices_name, &actions_name)),
+        }
+    }
+    engine
+        .finish()
+        .map_err(|e| calc_error(e, &symbols, &prices_name, &actions_name))?;
+    if !req.quiet {
+        let first = days.first().map(|d| d.date);
+        for (date, (_, line)) in &file_divisors {
+            let used = first.is_some_and(|f| *date >= f)
+                && days.binary_search_by_key(date, |d| d.date).is_ok();
+            if !used {
+                warn(&format!(
+                    "{} line {line}: the divisor for {date} is not used: it is not an index date \
+                     on or after the base date",
+                    req.divisors.as_ref().map(Source::name).unwrap_or_default()
+                ));
+            }
+        }
+    }
+    Ok(IndexRun {
+        methods: req.spec.methods.clone(),
+        total_return: req.spec.total_return,
+        days,
+        symbols,
+    })
+}
+
+fn notice_text(n: &Notice, symbols: &Symbols) -> String {
+    match n {
+        Notice::CarriedForward {
+            symbol,
+            date,
+            since,
+        } => format!(
+            "{} has no price on {date}: it keeps its last close (of {since}) while it has none \
+             (reported once per symbol)",
+            symbols.name(*symbol)
+        ),
+        Notice::NotYetPriced { symbol, date } => format!(
+            "{} is a member on {date} but has no price yet: it is left out until its first price \
+             (reported once per symbol)",
+            symbols.name(*symbol)
+        ),
+    }
+}
+
+/// Turns a calculation error into a located data error.
+pub fn calc_error(e: CalcError, symbols: &Symbols, prices: &str, actions: &str) -> Error {
+    let err = match e {
+        CalcError::Overflow { date, what } => DataError::new(format!(
+            "arithmetic overflow on {date} while computing {what}"
+        ))
+        .file(prices)
+        .hint("the numbers exceed 28-digit decimals: check for a misplaced decimal point"),
+        CalcError::ZeroMarketValue { date } => DataError::new(format!(
+            "the index market value is zero on {date}: every constituent has 0 shares"
+        ))
+        .file(prices)
+        .hint("give at least one constituent a positive share count on that date"),
+        CalcError::MissingShares { date, symbol, line } => DataError::new(format!(
+            "no share count for {} on {date}: cap-weighted needs one for every constituent",
+            symbols.name(symbol)
+        ))
+        .file(prices)
+        .line(line)
+        .column("shares")
+        .hint("fill in the shares cell, or list the symbol in a --shares file"),
+        CalcError::ActionWithoutPrice { date, symbol, line } => DataError::new(format!(
+            "action for {} on {date}, but the prices have no row for it on that date",
+            symbols.name(symbol)
+        ))
+        .file(actions)
+        .line(line)
+        .hint("an action is effective at the open of a date the symbol trades: fix its date or symbol"),
+        CalcError::DividendExceedsPrice {
+            date,
+            symbol,
+            line,
+            previous_close,
+        } => DataError::new(format!(
+            "special dividend for {} on {date} is not below its previous close {previous_close}",
+            symbols.name(symbol)
+        ))
+        .file(actions)
+        .line(line)
+        .column("value")
+        .hint("check the amount: it is cash per share"),
+        CalcError::BaseDateNotIndexDate {
+            base,
+            before,
+            after,
+        } => {
+            let near: Vec<String> = [before, after]
+                .iter()
+                .flatten()
+                .map(|d| d.to_string())
+                .collect();
+            DataError::new(format!(
+                "the base date {base} is not an index date: no constituent has a price on it"
+            ))
+            .file(prices)
+            .hint(if near.is_empty() {
+                "choose a date of the data with --base-date".to_string()
+            } else {
+                format!("the nearest index dates are {}", near.join(" and "))
+            })
+        }
+        CalcError::NoIndexDate => DataError::new(
+            "no index date: no constituent has a price on or after the base date",
+        )
+        .file(prices)
+        .hint("check the member list's dates, the symbols and --base-date"),
+    };
+    err.into()
+}
+
+/// The table `idx compute` writes.
+pub fn compute_table(run: &IndexRun, req: &ComputeRequest) -> Table {
+    let dp = req.output.decimals;
+    let single = run.methods.len() == 1;
+    let mut headers = vec!["date".to_string()];
+    if single {
+        headers.extend(["level", "divisor", "constituents"].map(String::from));
+        if run.total_return {
+            headers.push("total_return".into());
+        }
+    } else {
+        headers.extend(run.methods.iter().map(|m| m.name().to_string()));
+        if run.total_return {
+            headers.extend(
+                run.methods
+                    .iter()
+                    .map(|m| format!("{}_total_return", m.name())),
+            );
+        }
+    }
+    let rows = run
+        .days
+        .iter()
+        .filter(|d| req.from.is_none_or(|f| d.date >= f) && req.to.is_none_or(|t| d.date <= t))
+        .map(|d| {
+            let mut row = vec![Cell::Text(d.date.to_string())];
+            if single {
+                let v = &d.values[0];
+                row.push(Cell::Number(output::fixed(v.level, dp)));
+                row.push(Cell::Number(output::full(v.divisor)));
+                row.push(Cell::Number(d.constituents.to_string()));
+                if let Some(tr) = v.total_return {
+                    row.push(Cell::Number(output::fixed(tr, dp)));
+                }
+            } else {
+                row.extend(
+                    d.values
+                        .iter()
+                        .map(|v| Cell::Number(output::fixed(v.level, dp))),
+                );
+                if run.total_return {
+                    row.extend(d.values.iter().map(|v| {
+                        v.total_return
+                            .map_or(Cell::Empty, |tr| Cell::Number(output::fixed(tr, dp)))
+                    }));
+                }
+            }
+            row
+        })
+        .collect();
+    Table { headers, rows }
+}

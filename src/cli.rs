@@ -1,0 +1,230 @@
+//! The command line (clap definitions only). [`crate::app`] turns these raw values into a
+//! validated request.
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use rust_decimal::Decimal;
+use std::path::PathBuf;
+
+/// Compute stock index levels (price-, cap- and equal-weighted) from daily constituent data.
+#[derive(Debug, Parser)]
+#[command(name = "idx", version, propagate_version = true, max_term_width = 100)]
+pub struct Cli {
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Compute index levels and divisors from constituent prices.
+    ///
+    /// Reads a long CSV (date, symbol, price and, for cap-weighted, shares), keeps the level
+    /// continuous over splits, membership and share changes by adjusting the divisor, and
+    /// writes one row per index date: date,level,divisor,constituents.
+    #[command(after_help = COMPUTE_EXAMPLES)]
+    Compute(ComputeArgs),
+}
+
+const COMPUTE_EXAMPLES: &str = "Examples:
+  idx compute --method cap-weighted --actions data/actions.csv data/prices.csv
+  idx compute --method price-weighted,cap-weighted,equal-weighted data/prices.csv
+  idx compute --method price-weighted --divisors divisors.csv --constituents dow.csv all.csv
+  cat prices.csv | idx compute --method equal-weighted --rebalance third-friday -";
+
+/// An index weighting method.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum MethodArg {
+    /// Sum of prices / divisor (the Dow).
+    #[value(alias = "price", alias = "pw")]
+    PriceWeighted,
+    /// Float-adjusted market cap / divisor (S&P 500, NASDAQ).
+    #[value(alias = "cap", alias = "cw")]
+    CapWeighted,
+    /// Equal weights at each rebalance, then held (S&P 500 Equal Weight).
+    #[value(alias = "equal", alias = "ew")]
+    EqualWeighted,
+}
+
+/// Equal-weight rebalancing schedules.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RebalanceArg {
+    /// After the close of the last index date of March, June, September and December.
+    Quarterly,
+    /// After the close of the third Friday of Mar/Jun/Sep/Dec, shares from the Friday before.
+    ThirdFriday,
+    /// After the close of the last index date of every month.
+    Monthly,
+    /// After every close (the level is the mean of the constituents' returns).
+    Daily,
+    /// Never: buy and hold from the base date.
+    None,
+}
+
+/// Output formats for data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// Comma-separated values with a header row.
+    Csv,
+    /// A JSON array of objects.
+    Json,
+}
+
+fn decimal(s: &str) -> Result<Decimal, String> {
+    crate::input::parse_decimal(s.trim())
+}
+
+/// The input flags shared by every command that computes an index.
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// The prices file (CSV with a header row); `-` or nothing reads stdin.
+    #[arg(value_name = "PRICES")]
+    pub prices: Option<String>,
+
+    /// Weighting method(s), comma-separated: computed side by side in one pass.
+    #[arg(
+        short,
+        long,
+        value_enum,
+        value_delimiter = ',',
+        required = true,
+        value_name = "METHOD"
+    )]
+    pub method: Vec<MethodArg>,
+
+    /// Member list (symbol[,start][,end], dates inclusive, empty = open) for a prices file that
+    /// holds a larger universe. A member without a price keeps its last close.
+    #[arg(long, value_name = "FILE", help_heading = "Input files")]
+    pub constituents: Option<String>,
+
+    /// Share counts (symbol,shares[,date][,float]) effective from date until the symbol's next
+    /// row; they take precedence over the prices file's shares column.
+    #[arg(long, value_name = "FILE", help_heading = "Input files")]
+    pub shares: Option<String>,
+
+    /// Corporate actions (date,symbol,action,value) effective at that date's open: split
+    /// (new shares per old share), special_dividend, dividend (cash per share).
+    #[arg(long, value_name = "FILE", help_heading = "Input files")]
+    pub actions: Option<String>,
+
+    /// Divisors (date,divisor) in force on the listed dates: the level there is exactly
+    /// Σ q·p / divisor.
+    #[arg(long, value_name = "FILE", help_heading = "Input files")]
+    pub divisors: Option<String>,
+
+    /// Date format of the input files as a strftime pattern (e.g. %m/%d/%Y); ISO YYYY-MM-DD is
+    /// always accepted.
+    #[arg(long, value_name = "PATTERN", help_heading = "Columns")]
+    pub date_format: Option<String>,
+
+    /// Name of the date column [default: date].
+    #[arg(long, value_name = "NAME", help_heading = "Columns")]
+    pub date_col: Option<String>,
+
+    /// Name of the symbol column [default: symbol, ticker or code].
+    #[arg(long, value_name = "NAME", help_heading = "Columns")]
+    pub symbol_col: Option<String>,
+
+    /// Name of the price column [default: price or close].
+    #[arg(long, value_name = "NAME", help_heading = "Columns")]
+    pub price_col: Option<String>,
+
+    /// Name of the shares column [default: shares].
+    #[arg(long, value_name = "NAME", help_heading = "Columns")]
+    pub shares_col: Option<String>,
+
+    /// The divisor on the base date (the base level is then Σ q·p / divisor).
+    #[arg(long, value_parser = decimal, value_name = "VALUE", help_heading = "Index")]
+    pub divisor: Option<Decimal>,
+
+    /// Level on the base date [default: 100 for cap- and equal-weighted; the average price for
+    /// price-weighted].
+    #[arg(long, value_parser = decimal, value_name = "VALUE", help_heading = "Index")]
+    pub base_value: Option<Decimal>,
+
+    /// Base date [default: the first date with a constituent].
+    #[arg(long, value_name = "YYYY-MM-DD", help_heading = "Index")]
+    pub base_date: Option<NaiveDate>,
+
+    /// Equal-weight rebalancing schedule [default: quarterly].
+    #[arg(long, value_enum, value_name = "SCHEDULE", help_heading = "Index")]
+    pub rebalance: Option<RebalanceArg>,
+
+    /// Equal-weight rebalancing after the close of these dates (comma-separated).
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "DATES",
+        conflicts_with = "rebalance",
+        help_heading = "Index"
+    )]
+    pub rebalance_dates: Vec<NaiveDate>,
+
+    /// Also compute the total-return index (ordinary dividends reinvested on the ex-date).
+    #[arg(long, help_heading = "Index")]
+    pub total_return: bool,
+
+    /// Do not print warnings (carried prices, unused divisors) on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// Output flags shared by commands that write data.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Decimals for levels (rounded half away from zero, only when writing).
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(0..=20), help_heading = "Output")]
+    pub decimals: u32,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Csv, help_heading = "Output")]
+    pub format: FormatArg,
+
+    /// Write to FILE (atomically: nothing is left behind if the run fails) instead of stdout.
+    #[arg(short, long, value_name = "FILE", help_heading = "Output")]
+    pub output: Option<PathBuf>,
+}
+
+/// `idx compute`.
+#[derive(Debug, Args)]
+pub struct ComputeArgs {
+    /// Input flags.
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// First date to write (the calculation still starts at the base date).
+    #[arg(long, value_name = "YYYY-MM-DD", help_heading = "Output")]
+    pub from: Option<NaiveDate>,
+
+    /// Last date to write.
+    #[arg(long, value_name = "YYYY-MM-DD", help_heading = "Output")]
+    pub to: Option<NaiveDate>,
+
+    /// Output flags.
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn methods_are_comma_separated() {
+        let cli = Cli::try_parse_from(["idx", "compute", "--method", "price-weighted,cw", "p.csv"])
+            .unwrap();
+        let Command::Compute(args) = cli.command;
+        assert_eq!(
+            args.input.method,
+            vec![MethodArg::PriceWeighted, MethodArg::CapWeighted]
+        );
+        assert_eq!(args.output.decimals, 2);
+    }
+}

@@ -1,0 +1,197 @@
+//! Auxiliary input files: corporate actions, member lists, share counts and divisors.
+
+use super::{DateParser, Source, Symbols, Table};
+use crate::calc::{Action, ActionKind, MemberList, ShareEntry, SharesSchedule};
+use crate::error::DataError;
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+
+const SYMBOL: &[&str] = &["symbol", "ticker", "code"];
+
+/// Reads `--actions FILE` (`date,symbol,action,value`), sorted by date then symbol.
+///
+/// With `members`, actions of symbols that are not on the list are skipped: they cannot affect
+/// the index.
+pub fn read_actions(
+    source: &Source,
+    dates: &DateParser,
+    symbols: &mut Symbols,
+    members: Option<&MemberList>,
+) -> Result<Vec<Action>, DataError> {
+    let mut t = Table::open(source)?;
+    let date_col = t.require(&["date"], None, None, "")?;
+    let sym_col = t.require(SYMBOL, None, None, "")?;
+    let kind_col = t.require(&["action", "type"], None, None, "")?;
+    let value_col = t.require(&["value", "ratio", "amount"], None, None, "")?;
+    let mut actions = Vec::new();
+    while t.next()? {
+        let name = t.symbol(sym_col)?;
+        let symbol = match members {
+            Some(list) => match symbols.get(name).filter(|&s| list.contains(s)) {
+                Some(s) => s,
+                None => continue,
+            },
+            None => symbols.intern(name),
+        };
+        let date = t.date(date_col, dates)?;
+        let value = t.decimal(value_col)?;
+        let kind = t.text(kind_col)?.to_ascii_lowercase();
+        let kind = match kind.as_str() {
+            "split" => ActionKind::Split(value),
+            "special_dividend" => ActionKind::SpecialDividend(value),
+            "dividend" => ActionKind::Dividend(value),
+            _ => {
+                return Err(t
+                    .error(kind_col, "unknown action")
+                    .hint("use split, special_dividend or dividend"))
+            }
+        };
+        if value <= Decimal::ZERO {
+            let what = match kind {
+                ActionKind::Split(_) => "a split ratio must be greater than 0",
+                _ => "a dividend must be greater than 0",
+            };
+            return Err(t.error(value_col, what).hint(
+                "a split's value is new shares per old share: 2 for 2-for-1, 0.1 for 1-for-10",
+            ));
+        }
+        actions.push(Action {
+            date,
+            symbol,
+            kind,
+            line: t.line(),
+        });
+    }
+    actions.sort_by_key(|a| (a.date, a.symbol, a.line));
+    Ok(actions)
+}
+
+/// Reads `--constituents FILE` (`symbol[,start][,end]`, dates inclusive, empty = open).
+pub fn read_constituents(
+    source: &Source,
+    dates: &DateParser,
+    symbols: &mut Symbols,
+) -> Result<MemberList, DataError> {
+    let mut t = Table::open(source)?;
+    let sym_col = t.require(SYMBOL, None, None, "")?;
+    let start_col = t.column(&["start", "from", "added"], None)?;
+    let end_col = t.column(&["end", "to", "removed"], None)?;
+    let mut list = MemberList::new();
+    let mut rows = 0;
+    while t.next()? {
+        let symbol = symbols.intern(t.symbol(sym_col)?);
+        let start = match start_col {
+            Some(c) => t.opt_date(c, dates)?,
+            None => None,
+        };
+        let end = match end_col {
+            Some(c) => t.opt_date(c, dates)?,
+            None => None,
+        };
+        if let (Some(s), Some(e), Some(c)) = (start, end, end_col) {
+            if e < s {
+                return Err(t
+                    .error(c, format!("the end date is before the start date {s}"))
+                    .hint("swap the dates or fix the end date"));
+            }
+        }
+        list.add(symbol, start, end);
+        rows += 1;
+    }
+    if rows == 0 {
+        return Err(DataError::new("the member list has no rows")
+            .file(t.name())
+            .hint("list one symbol per row under the header symbol,start,end"));
+    }
+    Ok(list)
+}
+
+/// Reads `--shares FILE` (`symbol,shares[,date][,float]`).
+pub fn read_shares(
+    source: &Source,
+    dates: &DateParser,
+    symbols: &mut Symbols,
+) -> Result<SharesSchedule, DataError> {
+    let mut t = Table::open(source)?;
+    let sym_col = t.require(SYMBOL, None, None, "")?;
+    let shares_col = t.require(&["shares"], None, None, "")?;
+    let date_col = t.column(&["date"], None)?;
+    let float_col = t.column(&["float", "iwf"], None)?;
+    let mut schedule = SharesSchedule::new();
+    let mut seen: BTreeMap<(u32, Option<NaiveDate>), u64> = BTreeMap::new();
+    while t.next()? {
+        let symbol = symbols.intern(t.symbol(sym_col)?);
+        let shares = t.decimal(shares_col)?;
+        if shares < Decimal::ZERO {
+            return Err(t
+                .error(shares_col, "shares cannot be negative")
+                .hint("fix the share count (0 is allowed: a weight of zero)"));
+        }
+        let from = match date_col {
+            Some(c) => t.opt_date(c, dates)?,
+            None => None,
+        };
+        let float = match float_col {
+            Some(c) => t.opt_decimal(c)?,
+            None => None,
+        };
+        if float.is_some_and(|f| f <= Decimal::ZERO || f > Decimal::ONE) {
+            return Err(t
+                .error(
+                    float_col.unwrap_or_default(),
+                    "the float factor must be in (0, 1]",
+                )
+                .hint("write the investable-weight factor as a fraction, e.g. 0.85"));
+        }
+        if let Some(first) = seen.insert((symbol, from), t.line()) {
+            return Err(DataError::new(format!(
+                "a second share count for {} from the same date (first on line {first})",
+                symbols.name(symbol)
+            ))
+            .file(t.name())
+            .line(t.line())
+            .hint("keep one row per symbol and date"));
+        }
+        schedule.add(
+            symbol,
+            ShareEntry {
+                from,
+                shares,
+                float,
+            },
+        );
+    }
+    Ok(schedule)
+}
+
+/// Reads `--divisors FILE` (`date,divisor`): date → (divisor, line).
+pub fn read_divisors(
+    source: &Source,
+    dates: &DateParser,
+) -> Result<BTreeMap<NaiveDate, (Decimal, u64)>, DataError> {
+    let mut t = Table::open(source)?;
+    let date_col = t.require(&["date"], None, None, "")?;
+    let div_col = t.require(&["divisor"], None, None, "")?;
+    let mut out = BTreeMap::new();
+    while t.next()? {
+        let date = t.date(date_col, dates)?;
+        let d = t.decimal(div_col)?;
+        if d <= Decimal::ZERO {
+            return Err(t
+                .error(div_col, "the divisor must be greater than 0")
+                .hint("fix the divisor"));
+        }
+        if let Some((d0, line0)) = out.insert(date, (d, t.line())) {
+            if d0 != d {
+                return Err(t
+                    .error(
+                        div_col,
+                        format!("two divisors on {date}: {d0} on line {line0} and this one"),
+                    )
+                    .hint("a date has one divisor: keep one row per date"));
+            }
+        }
+    }
+    Ok(out)
+}

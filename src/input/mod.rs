@@ -1,0 +1,424 @@
+//! Reading input files: the prices file and the auxiliary files (actions, constituents, shares,
+//! divisors). Every value is parsed from its text (never through `f64`) and every problem is
+//! reported with its file, line, column and value.
+
+mod aux;
+mod prices;
+
+pub use aux::{read_actions, read_constituents, read_divisors, read_shares};
+pub use prices::{read_prices, ColumnNames, PriceData, PriceDay};
+
+use crate::calc::SymbolId;
+use crate::error::DataError;
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{self, BufReader, Read};
+use std::path::PathBuf;
+
+/// Where an input comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// Standard input (`-` or no file on the command line).
+    Stdin,
+    /// A file.
+    Path(PathBuf),
+}
+
+impl Source {
+    /// `-` means stdin; anything else is a path.
+    pub fn from_arg(arg: &str) -> Self {
+        if arg == "-" {
+            Source::Stdin
+        } else {
+            Source::Path(PathBuf::from(arg))
+        }
+    }
+
+    /// The name used in messages.
+    pub fn name(&self) -> String {
+        match self {
+            Source::Stdin => "<stdin>".to_string(),
+            Source::Path(p) => p.display().to_string(),
+        }
+    }
+
+    fn open(&self) -> Result<Box<dyn Read>, DataError> {
+        match self {
+            Source::Stdin => Ok(Box::new(io::stdin().lock())),
+            Source::Path(p) => File::open(p)
+                .map(|f| Box::new(BufReader::with_capacity(1 << 16, f)) as Box<dyn Read>)
+                .map_err(|e| {
+                    DataError::new(format!("cannot open the file: {e}"))
+                        .file(self.name())
+                        .hint("check the path")
+                }),
+        }
+    }
+}
+
+/// Parses dates: ISO `YYYY-MM-DD` always, and an optional strftime pattern (`--date-format`).
+#[derive(Clone, Debug, Default)]
+pub struct DateParser {
+    format: Option<String>,
+}
+
+impl DateParser {
+    /// A parser that also accepts `format` (a chrono strftime pattern such as `%m/%d/%Y`).
+    pub fn new(format: Option<String>) -> Self {
+        DateParser { format }
+    }
+
+    /// Parses `text`.
+    pub fn parse(&self, text: &str) -> Option<NaiveDate> {
+        if let Some(d) = parse_iso(text.as_bytes()) {
+            return Some(d);
+        }
+        self.format
+            .as_deref()
+            .and_then(|f| NaiveDate::parse_from_str(text, f).ok())
+    }
+
+    fn expected(&self) -> String {
+        match &self.format {
+            Some(f) => format!("a date in the format {f:?} or YYYY-MM-DD"),
+            None => "a date as YYYY-MM-DD".to_string(),
+        }
+    }
+}
+
+/// Fast path for `YYYY-MM-DD`.
+fn parse_iso(b: &[u8]) -> Option<NaiveDate> {
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |s: &[u8]| -> Option<u32> {
+        s.iter().try_fold(0u32, |acc, &c| {
+            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+        })
+    };
+    NaiveDate::from_ymd_opt(num(&b[0..4])? as i32, num(&b[5..7])?, num(&b[8..10])?)
+}
+
+/// Symbol interning: names ↔ dense ids.
+#[derive(Clone, Debug, Default)]
+pub struct Symbols {
+    ids: HashMap<Box<str>, SymbolId>,
+    names: Vec<Box<str>>,
+}
+
+impl Symbols {
+    /// An empty table.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The id of `name`, adding it if new.
+    pub fn intern(&mut self, name: &str) -> SymbolId {
+        if let Some(&id) = self.ids.get(name) {
+            return id;
+        }
+        let id = self.names.len() as SymbolId;
+        self.names.push(name.into());
+        self.ids.insert(name.into(), id);
+        id
+    }
+
+    /// The id of `name`, if known.
+    pub fn get(&self, name: &str) -> Option<SymbolId> {
+        self.ids.get(name).copied()
+    }
+
+    /// The name of `id`.
+    pub fn name(&self, id: SymbolId) -> &str {
+        self.names.get(id as usize).map_or("?", |n| n)
+    }
+
+    /// Number of symbols.
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+}
+
+/// A CSV file being read record by record, with located errors.
+pub(crate) struct Table {
+    name: String,
+    reader: csv::Reader<Box<dyn Read>>,
+    headers: Vec<String>,
+    record: csv::ByteRecord,
+}
+
+impl Table {
+    /// Opens `source` and reads its header row.
+    pub(crate) fn open(source: &Source) -> Result<Table, DataError> {
+        let name = source.name();
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .trim(csv::Trim::All)
+            .from_reader(source.open()?);
+        let headers = reader
+            .byte_headers()
+            .map_err(|e| csv_error(&name, e))?
+            .iter()
+            .enumerate()
+            .map(|(i, h)| {
+                let h = String::from_utf8_lossy(h);
+                let h = if i == 0 {
+                    h.trim_start_matches('\u{feff}')
+                } else {
+                    &h
+                };
+                h.trim().to_string()
+            })
+            .collect::<Vec<_>>();
+        if headers.iter().all(|h| h.is_empty()) {
+            return Err(DataError::new("the file is empty")
+                .file(&name)
+                .hint("give a CSV file with a header row and data rows"));
+        }
+        Ok(Table {
+            name,
+            reader,
+            headers,
+            record: csv::ByteRecord::new(),
+        })
+    }
+
+    /// The file's name for messages.
+    pub(crate) fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The index of the column named `chosen` (if the user named one) or else any of `names`
+    /// (case-insensitive). Two columns matching is an error.
+    pub(crate) fn column(
+        &self,
+        names: &[&str],
+        chosen: Option<&str>,
+    ) -> Result<Option<usize>, DataError> {
+        let wanted: Vec<String> = match chosen {
+            Some(c) => vec![c.trim().to_lowercase()],
+            None => names.iter().map(|n| n.to_lowercase()).collect(),
+        };
+        let found: Vec<usize> = (0..self.headers.len())
+            .filter(|&i| wanted.contains(&self.headers[i].to_lowercase()))
+            .collect();
+        match found.as_slice() {
+            [] => Ok(None),
+            [i] => Ok(Some(*i)),
+            [a, b, ..] => Err(DataError::new(format!(
+                "columns {} ('{}') and {} ('{}') both name the {} column",
+                a + 1,
+                self.headers[*a],
+                b + 1,
+                self.headers[*b],
+                names[0]
+            ))
+            .file(&self.name)
+            .line(1)
+            .hint("rename or remove one of them, or choose one with the matching --*-col flag")),
+        }
+    }
+
+    /// Like [`Table::column`], but the column must exist; `flag` is the option that names it.
+    pub(crate) fn require(
+        &self,
+        names: &[&str],
+        chosen: Option<&str>,
+        flag: Option<&str>,
+        why: &str,
+    ) -> Result<usize, DataError> {
+        self.column(names, chosen)?.ok_or_else(|| {
+            let wanted = match chosen {
+                Some(c) => format!("'{c}'"),
+                None => names
+                    .iter()
+                    .map(|n| format!("'{n}'"))
+                    .collect::<Vec<_>>()
+                    .join(" or "),
+            };
+            let hint = match flag {
+                Some(flag) => format!(
+                    "rename the column in the header, or name it with {flag} (columns found: {})",
+                    self.headers.join(", ")
+                ),
+                None => format!(
+                    "add the column to the header (columns found: {})",
+                    self.headers.join(", ")
+                ),
+            };
+            DataError::new(format!("missing required column {wanted}{why}"))
+                .file(&self.name)
+                .line(1)
+                .hint(hint)
+        })
+    }
+
+    /// Reads the next record; `false` at the end.
+    pub(crate) fn next(&mut self) -> Result<bool, DataError> {
+        self.reader
+            .read_byte_record(&mut self.record)
+            .map_err(|e| csv_error(&self.name, e))
+    }
+
+    /// Line of the current record.
+    pub(crate) fn line(&self) -> u64 {
+        self.record.position().map_or(0, |p| p.line())
+    }
+
+    fn raw(&self, col: usize) -> &[u8] {
+        self.record.get(col).unwrap_or_default()
+    }
+
+    /// An error about the value in column `col` of the current record.
+    pub(crate) fn error(&self, col: usize, problem: impl Into<String>) -> DataError {
+        DataError::new(problem)
+            .file(&self.name)
+            .line(self.line())
+            .column(self.headers.get(col).cloned().unwrap_or_default())
+            .value(String::from_utf8_lossy(self.raw(col)))
+    }
+
+    /// The text of column `col`.
+    pub(crate) fn text(&self, col: usize) -> Result<&str, DataError> {
+        std::str::from_utf8(self.raw(col)).map_err(|_| {
+            self.error(col, "the value is not valid UTF-8")
+                .hint("save the file as UTF-8")
+        })
+    }
+
+    /// A non-empty decimal in column `col`.
+    pub(crate) fn decimal(&self, col: usize) -> Result<Decimal, DataError> {
+        self.opt_decimal(col)?.ok_or_else(|| {
+            self.error(col, "the value is empty")
+                .hint("fill in the value or remove the row")
+        })
+    }
+
+    /// A decimal in column `col`, `None` if the cell is empty.
+    pub(crate) fn opt_decimal(&self, col: usize) -> Result<Option<Decimal>, DataError> {
+        let text = self.text(col)?;
+        if text.is_empty() {
+            return Ok(None);
+        }
+        parse_decimal(text).map(Some).map_err(|why| {
+            self.error(col, why)
+                .hint("write a plain decimal number such as 101.25 (no thousands separators)")
+        })
+    }
+
+    /// A non-empty date in column `col`.
+    pub(crate) fn date(&self, col: usize, dates: &DateParser) -> Result<NaiveDate, DataError> {
+        self.opt_date(col, dates)?.ok_or_else(|| {
+            self.error(col, "the date is empty")
+                .hint("fill in the date or remove the row")
+        })
+    }
+
+    /// A date in column `col`, `None` if the cell is empty.
+    pub(crate) fn opt_date(
+        &self,
+        col: usize,
+        dates: &DateParser,
+    ) -> Result<Option<NaiveDate>, DataError> {
+        let text = self.text(col)?;
+        if text.is_empty() {
+            return Ok(None);
+        }
+        dates.parse(text).map(Some).ok_or_else(|| {
+            self.error(
+                col,
+                format!("not a valid date: expected {}", dates.expected()),
+            )
+            .hint("fix the date, or give its format with --date-format (e.g. %m/%d/%Y)")
+        })
+    }
+
+    /// A non-empty symbol in column `col`.
+    pub(crate) fn symbol(&self, col: usize) -> Result<&str, DataError> {
+        let s = self.text(col)?;
+        if s.is_empty() {
+            return Err(self
+                .error(col, "the symbol is empty")
+                .hint("fill in the symbol or remove the row"));
+        }
+        Ok(s)
+    }
+}
+
+/// Parses a decimal exactly from its text.
+pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
+    let plain = text
+        .bytes()
+        .enumerate()
+        .all(|(i, c)| c.is_ascii_digit() || c == b'.' || (i == 0 && (c == b'-' || c == b'+')));
+    if !plain || !text.bytes().any(|c| c.is_ascii_digit()) {
+        return Err("not a decimal number".to_string());
+    }
+    Decimal::from_str_exact(text).map_err(|_| {
+        "the number cannot be represented exactly (more than 28 significant digits or too large)"
+            .to_string()
+    })
+}
+
+fn csv_error(name: &str, e: csv::Error) -> DataError {
+    let line = e.position().map(|p| p.line());
+    let mut err = match e.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => DataError::new(format!(
+            "the row has {len} fields but the header has {expected_len}"
+        ))
+        .hint("every row needs one field per header column; quote fields that contain commas"),
+        csv::ErrorKind::Io(io) => DataError::new(format!("cannot read the file: {io}")),
+        _ => DataError::new(format!("malformed CSV: {e}")),
+    }
+    .file(name);
+    if let Some(line) = line {
+        err = err.line(line);
+    }
+    err
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimals_parse_exactly_or_not_at_all() {
+        assert_eq!(parse_decimal("101.10").unwrap().to_string(), "101.10");
+        assert_eq!(parse_decimal("-0.5").unwrap().to_string(), "-0.5");
+        assert!(parse_decimal("abc").is_err());
+        assert!(parse_decimal("1,5").is_err());
+        assert!(parse_decimal("NaN").is_err());
+        assert!(parse_decimal("1_000").is_err());
+        assert!(parse_decimal(".").is_err());
+        assert!(parse_decimal("1234567890123456789012345678901234567890").is_err());
+    }
+
+    #[test]
+    fn dates_iso_and_custom() {
+        let p = DateParser::new(Some("%m/%d/%Y".into()));
+        assert_eq!(p.parse("1/7/2011"), NaiveDate::from_ymd_opt(2011, 1, 7));
+        assert_eq!(p.parse("2011-01-07"), NaiveDate::from_ymd_opt(2011, 1, 7));
+        assert_eq!(DateParser::default().parse("2023-02-29"), None);
+        assert_eq!(DateParser::default().parse("1/7/2011"), None);
+    }
+
+    #[test]
+    fn symbols_intern_densely() {
+        let mut s = Symbols::new();
+        assert_eq!(s.intern("AAA"), 0);
+        assert_eq!(s.intern("BBB"), 1);
+        assert_eq!(s.intern("AAA"), 0);
+        assert_eq!(s.get("BBB"), Some(1));
+        assert_eq!(s.name(1), "BBB");
+        assert_eq!(s.len(), 2);
+    }
+}

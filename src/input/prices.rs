@@ -1,0 +1,220 @@
+//! The prices file: one row per constituent per date.
+
+use super::{DateParser, Source, Symbols, Table};
+use crate::calc::{MemberList, Quote};
+use crate::error::DataError;
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use std::ops::Range;
+
+/// Column names chosen on the command line (`--date-col` ...); `None`: the standard names.
+#[derive(Clone, Debug, Default)]
+pub struct ColumnNames {
+    /// The date column (default `date`).
+    pub date: Option<String>,
+    /// The symbol column (default `symbol`, `ticker` or `code`).
+    pub symbol: Option<String>,
+    /// The price column (default `price` or `close`).
+    pub price: Option<String>,
+    /// The shares column (default `shares`).
+    pub shares: Option<String>,
+}
+
+/// One date of the prices file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PriceDay {
+    /// The date.
+    pub date: NaiveDate,
+    /// Its rows in [`PriceData::quotes`], sorted by symbol.
+    pub quotes: Range<usize>,
+    /// The divisor given on that date's rows, if any.
+    pub divisor: Option<Decimal>,
+}
+
+/// The prices file, grouped by date in ascending order.
+#[derive(Clone, Debug, Default)]
+pub struct PriceData {
+    /// The dates.
+    pub days: Vec<PriceDay>,
+    /// All rows, by date then symbol.
+    pub quotes: Vec<Quote>,
+    /// Whether the file has a `shares` column.
+    pub has_shares: bool,
+    /// Line of the first row that gives each day's divisor (parallel to `days`).
+    pub divisor_lines: Vec<u64>,
+}
+
+struct Row {
+    date: NaiveDate,
+    quote: Quote,
+    divisor: Option<Decimal>,
+}
+
+/// Reads the prices file.
+///
+/// With `members`, rows of symbols that are not on the list are skipped without being checked
+/// (they cannot affect the index). `need_shares` makes a missing `shares` column an error.
+pub fn read_prices(
+    source: &Source,
+    columns: &ColumnNames,
+    dates: &DateParser,
+    symbols: &mut Symbols,
+    members: Option<&MemberList>,
+    need_shares: bool,
+) -> Result<PriceData, DataError> {
+    let mut t = Table::open(source)?;
+    let date_col = t.require(&["date"], columns.date.as_deref(), Some("--date-col"), "")?;
+    let sym_col = t.require(
+        &["symbol", "ticker", "code"],
+        columns.symbol.as_deref(),
+        Some("--symbol-col"),
+        "",
+    )?;
+    let price_col = t.require(
+        &["price", "close"],
+        columns.price.as_deref(),
+        Some("--price-col"),
+        "",
+    )?;
+    let shares_col = if need_shares {
+        Some(t.require(
+            &["shares"],
+            columns.shares.as_deref(),
+            Some("--shares-col"),
+            " (cap-weighted needs share counts: add a shares column or give --shares FILE)",
+        )?)
+    } else {
+        match columns.shares.as_deref() {
+            Some(c) => Some(t.require(&["shares"], Some(c), Some("--shares-col"), "")?),
+            None => t.column(&["shares"], None)?,
+        }
+    };
+    let float_col = t.column(&["float", "iwf"], None)?;
+    let divisor_col = t.column(&["divisor"], None)?;
+
+    let mut rows: Vec<Row> = Vec::new();
+    let mut records = 0u64;
+    while t.next()? {
+        records += 1;
+        let name = t.symbol(sym_col)?;
+        let symbol = match members {
+            Some(list) => match symbols.get(name).filter(|&s| list.contains(s)) {
+                Some(s) => s,
+                None => continue,
+            },
+            None => symbols.intern(name),
+        };
+        let date = t.date(date_col, dates)?;
+        let price = t.decimal(price_col)?;
+        if price <= Decimal::ZERO {
+            return Err(t
+                .error(price_col, "the price must be greater than 0")
+                .hint("fix the price or remove the row"));
+        }
+        let shares = match shares_col {
+            Some(c) => t.opt_decimal(c)?,
+            None => None,
+        };
+        if shares.is_some_and(|s| s < Decimal::ZERO) {
+            return Err(t
+                .error(shares_col.unwrap_or_default(), "shares cannot be negative")
+                .hint("fix the share count (0 is allowed: a weight of zero)"));
+        }
+        let float = match float_col {
+            Some(c) => t.opt_decimal(c)?,
+            None => None,
+        };
+        if float.is_some_and(|f| f <= Decimal::ZERO || f > Decimal::ONE) {
+            return Err(t
+                .error(
+                    float_col.unwrap_or_default(),
+                    "the float factor must be in (0, 1]",
+                )
+                .hint("write the investable-weight factor as a fraction, e.g. 0.85"));
+        }
+        let divisor = match divisor_col {
+            Some(c) => t.opt_decimal(c)?,
+            None => None,
+        };
+        if divisor.is_some_and(|d| d <= Decimal::ZERO) {
+            return Err(t
+                .error(
+                    divisor_col.unwrap_or_default(),
+                    "the divisor must be greater than 0",
+                )
+                .hint("fix the divisor or leave the cell empty"));
+        }
+        rows.push(Row {
+            date,
+            quote: Quote {
+                symbol,
+                price,
+                shares,
+                float,
+                line: t.line(),
+            },
+            divisor,
+        });
+    }
+    if records == 0 {
+        return Err(DataError::new("no data rows: the file has only a header")
+            .file(t.name())
+            .hint("give at least one row of date, symbol and price"));
+    }
+    let sorted = rows
+        .windows(2)
+        .all(|w| (w[0].date, w[0].quote.symbol) < (w[1].date, w[1].quote.symbol));
+    if !sorted {
+        rows.sort_unstable_by_key(|r| (r.date, r.quote.symbol, r.quote.line));
+    }
+
+    let mut data = PriceData {
+        has_shares: shares_col.is_some(),
+        quotes: Vec::with_capacity(rows.len()),
+        ..PriceData::default()
+    };
+    let mut i = 0;
+    while i < rows.len() {
+        let date = rows[i].date;
+        let start = i;
+        let mut divisor: Option<(Decimal, u64)> = None;
+        while i < rows.len() && rows[i].date == date {
+            let r = &rows[i];
+            if i > start && rows[i - 1].quote.symbol == r.quote.symbol {
+                return Err(DataError::new(format!(
+                    "duplicate row for {} on {date} (also on line {})",
+                    symbols.name(r.quote.symbol),
+                    rows[i - 1].quote.line
+                ))
+                .file(t.name())
+                .line(r.quote.line)
+                .hint("keep one row per symbol and date"));
+            }
+            if let Some(d) = r.divisor {
+                match divisor {
+                    Some((d0, line0)) if d0 != d => {
+                        return Err(DataError::new(format!(
+                            "two divisors on {date}: {d0} on line {line0} and {d} here"
+                        ))
+                        .file(t.name())
+                        .line(r.quote.line)
+                        .column("divisor")
+                        .value(d.to_string())
+                        .hint("a date has one divisor: make the rows of that date agree"));
+                    }
+                    Some(_) => {}
+                    None => divisor = Some((d, r.quote.line)),
+                }
+            }
+            i += 1;
+        }
+        data.days.push(PriceDay {
+            date,
+            quotes: start..i,
+            divisor: divisor.map(|d| d.0),
+        });
+        data.divisor_lines.push(divisor.map_or(0, |d| d.1));
+    }
+    data.quotes = rows.into_iter().map(|r| r.quote).collect();
+    Ok(data)
+}
