@@ -62,7 +62,7 @@ impl Error {
     pub fn hint(&self) -> Option<&str> {
         match self {
             Error::Usage { hint, .. } => hint.as_deref(),
-            Error::Data(e) => e.hint.as_deref(),
+            Error::Data(e) => e.located().hint.as_deref(),
             Error::Write { .. } => None,
         }
     }
@@ -70,7 +70,11 @@ impl Error {
 
 /// A problem in the data, located as precisely as possible: file, line, column and value.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DataError {
+pub struct DataError(Box<Located>);
+
+/// The parts of a [`DataError`].
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Located {
     /// The file (as named on the command line, or `<stdin>`).
     pub file: Option<String>,
     /// 1-based line in that file.
@@ -88,64 +92,66 @@ pub struct DataError {
 impl DataError {
     /// A new error saying `problem`.
     pub fn new(problem: impl Into<String>) -> Self {
-        DataError {
-            file: None,
-            line: None,
-            column: None,
-            value: None,
+        DataError(Box::new(Located {
             problem: problem.into(),
-            hint: None,
-        }
+            ..Located::default()
+        }))
+    }
+
+    /// The parts of the error.
+    pub fn located(&self) -> &Located {
+        &self.0
     }
 
     /// Names the file.
     pub fn file(mut self, file: impl Into<String>) -> Self {
-        self.file = Some(file.into());
+        self.0.file = Some(file.into());
         self
     }
 
     /// Names the line.
     pub fn line(mut self, line: u64) -> Self {
-        self.line = Some(line);
+        self.0.line = Some(line);
         self
     }
 
     /// Names the column.
     pub fn column(mut self, column: impl Into<String>) -> Self {
-        self.column = Some(column.into());
+        self.0.column = Some(column.into());
         self
     }
 
     /// Quotes the offending value.
     pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
+        self.0.value = Some(value.into());
         self
     }
 
     /// Says what to do about it.
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
+        self.0.hint = Some(hint.into());
         self
     }
 }
 
 impl fmt::Display for DataError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let e = &self.0;
         let mut place = Vec::new();
-        if let Some(file) = &self.file {
+        if let Some(file) = &e.file {
             place.push(file.clone());
         }
-        if let Some(line) = self.line {
+        if let Some(line) = e.line {
             place.push(format!("line {line}"));
         }
-        if let Some(column) = &self.column {
+        if let Some(column) = &e.column {
             place.push(format!("column '{column}'"));
         }
         if !place.is_empty() {
             write!(f, "{}: ", place.join(", "))?;
         }
-        write!(f, "{}", self.problem)?;
-        if let Some(value) = &self.value {
+        write!(f, "{}", e.problem)?;
+        if let Some(value) = &e.value {
             write!(f, " (value: {value:?})")?;
         }
         Ok(())

@@ -255,10 +255,13 @@ pub enum CalcError {
     NoIndexDate,
 }
 
+/// A membership period: start and end, inclusive, `None` open.
+pub type Period = (Option<NaiveDate>, Option<NaiveDate>);
+
 /// Periods of index membership: `symbol → [start, end]` ranges, dates inclusive, `None` open.
 #[derive(Clone, Debug, Default)]
 pub struct MemberList {
-    periods: HashMap<SymbolId, Vec<(Option<NaiveDate>, Option<NaiveDate>)>>,
+    periods: HashMap<SymbolId, Vec<Period>>,
     order: Vec<SymbolId>,
 }
 
