@@ -206,12 +206,12 @@ impl Engine {
         let adjs = combine_actions(input.quotes, input.actions)?;
 
         // Rebalances effective after the previous close (equal weight only).
-        if let (Some(prev), true) = (self.prev_date, self.started) {
-            let rebalance = self.spec.rebalance.clone();
-            if rebalance.reference_between(prev, date) {
+        let equal = self.methods.iter().any(|m| m.method == Method::EqualWeighted);
+        if let (Some(prev), true) = (self.prev_date, self.started && equal) {
+            if self.spec.rebalance.reference_between(prev, date) {
                 self.snapshot = Some(self.yesterday_prices());
             }
-            if rebalance.effective_between(prev, date) {
+            if self.spec.rebalance.effective_between(prev, date) {
                 self.rebalance_equal_weight(prev)?;
                 self.snapshot = None;
             }
