@@ -113,6 +113,12 @@ fn add(a: Decimal, b: Decimal, date: NaiveDate, what: &'static str) -> Result<De
     a.checked_add(b).ok_or_else(|| overflow(date, what))
 }
 
+/// Whether two market values are equal up to the residue of 28-digit arithmetic (1e-24
+/// relative): far below any real event, which moves a market value by a whole share or cent.
+fn same_value(a: Decimal, b: Decimal) -> bool {
+    a == b || (a - b).abs() <= b.abs() * Decimal::new(1, 24)
+}
+
 /// `a · b / c`, multiplying first for exactness and dividing first if that overflows.
 fn mul_div(
     a: Decimal,
@@ -206,7 +212,10 @@ impl Engine {
         let adjs = combine_actions(input.quotes, input.actions)?;
 
         // Rebalances effective after the previous close (equal weight only).
-        let equal = self.methods.iter().any(|m| m.method == Method::EqualWeighted);
+        let equal = self
+            .methods
+            .iter()
+            .any(|m| m.method == Method::EqualWeighted);
         if let (Some(prev), true) = (self.prev_date, self.started && equal) {
             if self.spec.rebalance.reference_between(prev, date) {
                 self.snapshot = Some(self.yesterday_prices());
@@ -458,6 +467,9 @@ impl Engine {
                 let n = Decimal::from(self.cons.len());
                 (div(mv, n, date, "the level")?, n)
             }
+            // Equal-weight shares K/(N·p) make MV equal K up to 28-digit residue: the divisor
+            // is 1 by construction and the level that MV.
+            (None, Method::EqualWeighted, _) => (mv, Decimal::ONE),
             (None, _, bv) => {
                 let level = bv.unwrap_or(Decimal::ONE_HUNDRED);
                 (level, div(mv, level, date, "the divisor")?)
@@ -626,7 +638,7 @@ impl Engine {
                 st.divisor,
             )
         } else {
-            let d_a = if den == st.mv {
+            let d_a = if same_value(den, st.mv) {
                 st.divisor
             } else {
                 mul_div(st.divisor, den, st.mv, date, "the divisor")?

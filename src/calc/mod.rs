@@ -35,7 +35,9 @@
 //! which is the chain `level(t) = level(t−1) · Σ_A q(i,t)·p(i,t) / Σ_A q(i,t)·p̃(i,t−1)`:
 //! none of those events moves the level. A constituent with no price at `t−1` enters at its
 //! first close, after which `D(t) = MV(t) / level(t)`. On a day without events `D_A = D(t−1)`
-//! exactly, so a divisor only changes when something happens.
+//! exactly, so a divisor only changes when something happens. (A difference between
+//! `Σ_A q·p̃` and `MV(t−1)` below 1e-24 of their size is the residue of 28-digit arithmetic,
+//! as after an equal-weight rebalance, and is not treated as an event.)
 //!
 //! On a date with a given divisor (a published one) `level(t) = MV(t) / D_given` exactly, as
 //! the DJIA is published: the sum of the closes divided by the divisor in force.
@@ -54,7 +56,8 @@
 //! At a rebalance effective after the close of date `e` with reference closes of date `r`
 //! (`r = e` except for [`Rebalance::ThirdFriday`], where `r` is the Friday a week earlier):
 //! `q(i) = K / (N · p(i,r))` for the `N` constituents of `e`, with
-//! `K = Σ_i q_old(i)·p(i,r)`. With `r = e` the rebalance therefore leaves the divisor where it
+//! `K = Σ_i q_old(i)·p(i,r)` (on the base date `K` is the base value and the divisor is 1).
+//! With `r = e` the rebalance therefore leaves the divisor where it
 //! was; with the one-week lag the weights right after it are not exactly `1/N` and the divisor
 //! moves. Splits multiply `q` by the split ratio; share counts are ignored. A constituent added
 //! between rebalances gets the average value of the others at its entry close (its previous
