@@ -368,6 +368,24 @@ pub fn compute_index(req: &InputRequest, warn: &mut dyn FnMut(&str)) -> Result<I
     engine
         .finish()
         .map_err(|e| calc_error(e, &symbols, &prices_name, &actions_name))?;
+    // `--divisor` and a divisor given for the base date by a file must agree.
+    if let (Some(flag), Some(base)) = (req.spec.base_divisor, days.first()) {
+        let from_file = prices
+            .days
+            .binary_search_by_key(&base.date, |d| d.date)
+            .ok()
+            .and_then(|i| prices.days[i].divisor)
+            .or_else(|| file_divisors.get(&base.date).map(|d| d.0));
+        if let Some(d) = from_file.filter(|d| *d != flag) {
+            return Err(Error::usage(
+                format!(
+                    "--divisor {flag} contradicts the divisor {d} given for the base date {}",
+                    base.date
+                ),
+                "drop --divisor or make the inputs agree",
+            ));
+        }
+    }
     if !req.quiet {
         let first = days.first().map(|d| d.date);
         for (date, (_, line)) in &file_divisors {

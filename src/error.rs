@@ -63,7 +63,7 @@ impl Error {
         match self {
             Error::Usage { hint, .. } => hint.as_deref(),
             Error::Data(e) => e.located().hint.as_deref(),
-            Error::Write { .. } => None,
+            Error::Write { .. } => Some("check that the output's directory exists and is writable"),
         }
     }
 }

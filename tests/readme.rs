@@ -32,7 +32,10 @@ fn examples() -> Vec<Example> {
         if let Some(cmd) = line.strip_prefix("$ ") {
             out.extend(current.take());
             let words: Vec<String> = cmd.split_whitespace().map(String::from).collect();
-            assert_eq!(words[0], "idx", "README example does not start with idx: {cmd}");
+            assert_eq!(
+                words[0], "idx",
+                "README example does not start with idx: {cmd}"
+            );
             current = Some(Example {
                 args: words[1..].to_vec(),
                 stdout: String::new(),
@@ -53,7 +56,11 @@ fn readme_console_examples_produce_their_documented_output() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let fixtures = root.join("tests/data/readme");
     let exs = examples();
-    assert!(exs.len() >= 10, "expected the README's examples, found {}", exs.len());
+    assert!(
+        exs.len() >= 10,
+        "expected the README's examples, found {}",
+        exs.len()
+    );
     for ex in exs {
         // Files named in the example live in the repository root or in tests/data/readme.
         let args: Vec<String> = ex

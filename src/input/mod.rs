@@ -358,7 +358,8 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
         .bytes()
         .enumerate()
         .all(|(i, c)| c.is_ascii_digit() || c == b'.' || (i == 0 && (c == b'-' || c == b'+')));
-    if !plain || !text.bytes().any(|c| c.is_ascii_digit()) {
+    let dots = text.bytes().filter(|&c| c == b'.').count();
+    if !plain || dots > 1 || !text.bytes().any(|c| c.is_ascii_digit()) {
         return Err("not a decimal number".to_string());
     }
     Decimal::from_str_exact(text).map_err(|_| {
@@ -399,6 +400,7 @@ mod tests {
         assert!(parse_decimal("NaN").is_err());
         assert!(parse_decimal("1_000").is_err());
         assert!(parse_decimal(".").is_err());
+        assert_eq!(parse_decimal("12.3.4").unwrap_err(), "not a decimal number");
         assert!(parse_decimal("1234567890123456789012345678901234567890").is_err());
     }
 
