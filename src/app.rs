@@ -1,5 +1,9 @@
 //! The application layer: command-line values → validated requests → library calls → output.
 
+pub mod returns;
+
+pub use returns::{returns_levels, returns_request, ReturnsRequest};
+
 use crate::calc::{CalcError, DayOutput, Engine, IndexSpec, Method, Notice, Rebalance};
 use crate::cli::{
     Cli, Command, ComputeArgs, FormatArg, InputArgs, MethodArg, OutputArgs, RebalanceArg,
@@ -79,8 +83,15 @@ pub fn run(cli: Cli, warn: &mut dyn FnMut(&str)) -> Result<(), Error> {
         Command::Compute(args) => {
             let req = compute_request(args)?;
             let run = compute_index(&req.input, warn)?;
-            let table = compute_table(&run, &req);
+            let table = compute_table(&run, req.output.decimals, req.from, req.to);
             output::emit(&table.render(req.output.format), req.output.path.as_deref())
+        }
+        Command::Returns(args) => {
+            let req = returns_request(args)?;
+            let levels = returns_levels(&req, warn)?;
+            let reports = returns::reports(&levels, req.as_of)?;
+            let bytes = returns::render(&reports, &req);
+            output::emit(&bytes, req.path.as_deref())
         }
     }
 }
@@ -239,6 +250,12 @@ pub fn output_request(args: OutputArgs) -> OutputRequest {
 
 /// Validates `idx compute`'s flags.
 pub fn compute_request(args: ComputeArgs) -> Result<ComputeRequest, Error> {
+    if args.input.method.is_empty() {
+        return Err(Error::usage(
+            "--method is required",
+            "choose price-weighted, cap-weighted or equal-weighted (or several, comma-separated)",
+        ));
+    }
     if let (Some(from), Some(to)) = (args.from, args.to) {
         if from > to {
             return Err(Error::usage(
@@ -498,8 +515,12 @@ pub fn calc_error(e: CalcError, symbols: &Symbols, prices: &str, actions: &str) 
 }
 
 /// The table `idx compute` writes.
-pub fn compute_table(run: &IndexRun, req: &ComputeRequest) -> Table {
-    let dp = req.output.decimals;
+pub fn compute_table(
+    run: &IndexRun,
+    dp: u32,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> Table {
     let single = run.methods.len() == 1;
     let mut headers = vec!["date".to_string()];
     if single {
@@ -520,7 +541,7 @@ pub fn compute_table(run: &IndexRun, req: &ComputeRequest) -> Table {
     let rows = run
         .days
         .iter()
-        .filter(|d| req.from.is_none_or(|f| d.date >= f) && req.to.is_none_or(|t| d.date <= t))
+        .filter(|d| from.is_none_or(|f| d.date >= f) && to.is_none_or(|t| d.date <= t))
         .map(|d| {
             let mut row = vec![Cell::Text(d.date.to_string())];
             if single {

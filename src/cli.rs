@@ -25,6 +25,16 @@ pub enum Command {
     /// writes one row per index date: date,level,divisor,constituents.
     #[command(after_help = COMPUTE_EXAMPLES)]
     Compute(ComputeArgs),
+
+    /// Returns of level series: period-to-date, trailing, calendar years, months, drawdown and
+    /// volatility.
+    ///
+    /// Reads a level series CSV (date plus one or more level columns, such as idx compute's
+    /// output or a downloaded index history), or constituent data with --method (computing the
+    /// levels first, exactly as idx compute does). Every figure is compounded from levels:
+    /// end / base − 1.
+    #[command(after_help = RETURNS_HELP)]
+    Returns(ReturnsArgs),
 }
 
 const COMPUTE_EXAMPLES: &str = "Examples:
@@ -83,14 +93,7 @@ pub struct InputArgs {
     pub prices: Option<String>,
 
     /// Weighting method(s), comma-separated: computed side by side in one pass.
-    #[arg(
-        short,
-        long,
-        value_enum,
-        value_delimiter = ',',
-        required = true,
-        value_name = "METHOD"
-    )]
+    #[arg(short, long, value_enum, value_delimiter = ',', value_name = "METHOD")]
     pub method: Vec<MethodArg>,
 
     /// Member list (symbol[,start][,end], dates inclusive, empty = open) for a prices file that
@@ -206,6 +209,136 @@ pub struct ComputeArgs {
     pub output: OutputArgs,
 }
 
+const RETURNS_HELP: &str = "Definitions (E: the last date on or before --as-of):
+  MTD/QTD/YTD  from the last level before the month/quarter/year to E; a series that starts
+               inside the period starts from its first level (marked partial, *)
+  1M..10Y      from the last level on or before the same calendar date N months before the
+               as-of date (29 February becomes 28 February); longer than the series: n/a
+  annualised   (1 + r)^(365.25 / calendar days) − 1, for periods of a year or more
+  calendar     last level of the year / last level of the year before − 1
+  monthly      last level of the month / last level of the month before − 1
+  drawdown     the deepest fall from a running peak, with peak, trough and recovery dates
+  volatility   sample standard deviation of daily log returns × √(observations per year),
+               observations per year measured on the series (no 252-day assumption)
+
+Output: table/markdown show percentages rounded to --decimals; csv/json give plain decimal
+fractions (0.2331 = 23.31%) with full precision, one row per series and metric.
+
+Examples:
+  idx returns --column Close --format markdown GSPC.csv
+  idx compute --method cap-weighted prices.csv | idx returns --period ytd,calendar
+  idx returns --method price-weighted,cap-weighted --as-of 2024-12-31 prices.csv";
+
+/// Parts of the returns report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum PeriodArg {
+    /// Month to date.
+    Mtd,
+    /// Quarter to date.
+    Qtd,
+    /// Year to date.
+    Ytd,
+    /// MTD, QTD and YTD.
+    ToDate,
+    /// One month.
+    #[value(name = "1m")]
+    M1,
+    /// Three months.
+    #[value(name = "3m")]
+    M3,
+    /// Six months.
+    #[value(name = "6m")]
+    M6,
+    /// One year.
+    #[value(name = "1y")]
+    Y1,
+    /// Three years.
+    #[value(name = "3y")]
+    Y3,
+    /// Five years.
+    #[value(name = "5y")]
+    Y5,
+    /// Ten years.
+    #[value(name = "10y")]
+    Y10,
+    /// Since the first level.
+    Inception,
+    /// 1M to 10Y and since inception.
+    Trailing,
+    /// Calendar-year returns.
+    Calendar,
+    /// The year × month table.
+    Monthly,
+    /// Maximum drawdown.
+    Drawdown,
+    /// Annualised volatility.
+    Volatility,
+    /// Everything.
+    All,
+}
+
+/// Output formats of reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormatArg {
+    /// Aligned text (the default on a terminal).
+    Table,
+    /// One row per series and metric (the default when piped).
+    Csv,
+    /// An array of objects, one per series and metric.
+    Json,
+    /// Markdown tables.
+    Markdown,
+}
+
+/// `idx returns`.
+#[derive(Debug, Args)]
+pub struct ReturnsArgs {
+    /// Input flags (with --method the file holds constituent data).
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// The level columns to report (comma-separated or repeated) [default: every column but
+    /// the date, divisor and constituents].
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "NAME",
+        help_heading = "Report"
+    )]
+    pub column: Vec<String>,
+
+    /// Report as of this date [default: the last date].
+    #[arg(long, value_name = "YYYY-MM-DD", help_heading = "Report")]
+    pub as_of: Option<NaiveDate>,
+
+    /// Parts of the report (comma-separated) [default: all].
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        value_name = "PART",
+        help_heading = "Report"
+    )]
+    pub period: Vec<PeriodArg>,
+
+    /// With --method: round the computed levels to this many decimals before computing
+    /// returns, as idx compute writes them (so a pipeline gives the same figures).
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(0..=20), help_heading = "Report")]
+    pub level_decimals: u32,
+
+    /// Decimals of the percentages in table and markdown output.
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(0..=20), help_heading = "Output")]
+    pub decimals: u32,
+
+    /// Output format [default: table on a terminal, csv otherwise].
+    #[arg(long, value_enum, help_heading = "Output")]
+    pub format: Option<ReportFormatArg>,
+
+    /// Write to FILE (atomically) instead of stdout.
+    #[arg(short, long, value_name = "FILE", help_heading = "Output")]
+    pub output: Option<PathBuf>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -220,7 +353,9 @@ mod tests {
     fn methods_are_comma_separated() {
         let cli = Cli::try_parse_from(["idx", "compute", "--method", "price-weighted,cw", "p.csv"])
             .unwrap();
-        let Command::Compute(args) = cli.command;
+        let Command::Compute(args) = cli.command else {
+            panic!("not compute");
+        };
         assert_eq!(
             args.input.method,
             vec![MethodArg::PriceWeighted, MethodArg::CapWeighted]

@@ -13,5 +13,6 @@ pub mod cli;
 pub mod error;
 pub mod input;
 pub mod output;
+pub mod report;
 
 pub use error::{DataError, Error};

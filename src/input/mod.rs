@@ -3,9 +3,11 @@
 //! reported with its file, line, column and value.
 
 mod aux;
+mod levels;
 mod prices;
 
 pub use aux::{read_actions, read_constituents, read_divisors, read_shares};
+pub use levels::{levels_from_table, read_levels, LevelColumns, LevelSeries, NOT_SERIES};
 pub use prices::{read_prices, ColumnNames, PriceData, PriceDay};
 
 use crate::calc::SymbolId;
@@ -188,6 +190,11 @@ impl Table {
             headers,
             record: csv::ByteRecord::new(),
         })
+    }
+
+    /// The header row, trimmed.
+    pub(crate) fn headers(&self) -> &[String] {
+        &self.headers
     }
 
     /// The file's name for messages.

@@ -3,6 +3,8 @@
 //! Rounding happens here and only here: half away from zero to the requested number of
 //! decimals (`--decimals`), with trailing zeros kept so a column lines up (`1000.00`).
 
+pub mod text;
+
 use crate::error::Error;
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::io::Write;
@@ -26,6 +28,16 @@ pub enum Cell {
     Number(String),
     /// No value (empty in CSV, `null` in JSON).
     Empty,
+}
+
+impl Cell {
+    /// The cell as CSV text (empty for [`Cell::Empty`]).
+    pub fn text(&self) -> &str {
+        match self {
+            Cell::Text(s) | Cell::Number(s) => s,
+            Cell::Empty => "",
+        }
+    }
 }
 
 /// A rectangular result: a header and rows.
@@ -62,10 +74,7 @@ impl Table {
         // Writing to a Vec cannot fail.
         let _ = w.write_record(&self.headers);
         for row in &self.rows {
-            let _ = w.write_record(row.iter().map(|c| match c {
-                Cell::Text(s) | Cell::Number(s) => s.as_str(),
-                Cell::Empty => "",
-            }));
+            let _ = w.write_record(row.iter().map(Cell::text));
         }
         w.into_inner().unwrap_or_default()
     }

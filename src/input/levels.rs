@@ -1,0 +1,217 @@
+//! Level series: `date` plus one or more numeric columns, each a series (the output of
+//! `idx compute`, or a downloaded index history).
+
+use super::{parse_decimal, DateParser, Source, Table};
+use crate::error::DataError;
+use crate::output;
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+/// Columns of `idx compute`'s output that are not level series.
+pub const NOT_SERIES: [&str; 2] = ["divisor", "constituents"];
+
+/// One or more level series on common dates (ascending, unique; every level > 0).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LevelSeries {
+    /// The dates.
+    pub dates: Vec<NaiveDate>,
+    /// `(name, levels)`, each parallel to `dates`.
+    pub series: Vec<(String, Vec<Decimal>)>,
+}
+
+impl LevelSeries {
+    /// The points `(date, level)` of series `i`.
+    pub fn points(&self, i: usize) -> Vec<(NaiveDate, Decimal)> {
+        self.dates
+            .iter()
+            .copied()
+            .zip(self.series[i].1.iter().copied())
+            .collect()
+    }
+}
+
+/// Which columns to read.
+#[derive(Clone, Debug, Default)]
+pub struct LevelColumns {
+    /// The date column (default `date`).
+    pub date: Option<String>,
+    /// The series columns; empty: every column but the date and [`NOT_SERIES`].
+    pub series: Vec<String>,
+}
+
+struct Builder<'a> {
+    file: String,
+    headers: Vec<String>,
+    date_col: usize,
+    cols: Vec<usize>,
+    dates: &'a DateParser,
+    out: LevelSeries,
+}
+
+impl<'a> Builder<'a> {
+    fn new(
+        file: String,
+        headers: Vec<String>,
+        columns: &LevelColumns,
+        dates: &'a DateParser,
+    ) -> Result<Self, DataError> {
+        let find = |name: &str| {
+            headers
+                .iter()
+                .position(|h| h.trim().eq_ignore_ascii_case(name.trim()))
+        };
+        let missing = |what: String, flag: &str| {
+            DataError::new(format!("missing column {what}"))
+                .file(&file)
+                .line(1)
+                .hint(format!("{flag} (columns found: {})", headers.join(", ")))
+        };
+        let date_name = columns.date.as_deref().unwrap_or("date");
+        let date_col = find(date_name).ok_or_else(|| {
+            missing(
+                format!("'{date_name}'"),
+                "name the date column with --date-col",
+            )
+        })?;
+        let cols: Vec<usize> = if columns.series.is_empty() {
+            (0..headers.len())
+                .filter(|&i| {
+                    i != date_col
+                        && !NOT_SERIES
+                            .iter()
+                            .any(|n| headers[i].trim().eq_ignore_ascii_case(n))
+                })
+                .collect()
+        } else {
+            columns
+                .series
+                .iter()
+                .map(|c| find(c).ok_or_else(|| missing(format!("'{c}'"), "check --column")))
+                .collect::<Result<_, _>>()?
+        };
+        if cols.is_empty() {
+            return Err(
+                DataError::new("no level column: the file has only a date column")
+                    .file(&file)
+                    .line(1)
+                    .hint("give a file with date and one or more level columns"),
+            );
+        }
+        let out = LevelSeries {
+            dates: Vec::new(),
+            series: cols
+                .iter()
+                .map(|&i| (headers[i].trim().to_string(), Vec::new()))
+                .collect(),
+        };
+        Ok(Builder {
+            file,
+            headers,
+            date_col,
+            cols,
+            dates,
+            out,
+        })
+    }
+
+    fn error(&self, line: u64, col: usize, value: &str, problem: impl Into<String>) -> DataError {
+        DataError::new(problem)
+            .file(&self.file)
+            .line(line)
+            .column(self.headers[col].trim())
+            .value(value)
+    }
+
+    fn row(&mut self, line: u64, cells: &[&str]) -> Result<(), DataError> {
+        let cell = |i: usize| cells.get(i).copied().unwrap_or("");
+        let text = cell(self.date_col);
+        let date = self.dates.parse(text).ok_or_else(|| {
+            self.error(line, self.date_col, text, "not a valid date")
+                .hint("fix the date, or give its format with --date-format")
+        })?;
+        if let Some(&prev) = self.out.dates.last() {
+            if date == prev {
+                return Err(self
+                    .error(line, self.date_col, text, "duplicate date")
+                    .hint("keep one row per date"));
+            }
+            if date < prev {
+                return Err(self
+                    .error(
+                        line,
+                        self.date_col,
+                        text,
+                        format!("date out of order: it follows {prev}"),
+                    )
+                    .hint("sort the file by date, oldest first"));
+            }
+        }
+        self.out.dates.push(date);
+        for k in 0..self.cols.len() {
+            let col = self.cols[k];
+            let text = cell(col);
+            let level = match parse_decimal(text) {
+                Ok(v) if v > Decimal::ZERO => v,
+                Ok(_) => {
+                    return Err(self
+                        .error(line, col, text, "a level must be greater than 0")
+                        .hint("fix the level, or choose the level columns with --column"))
+                }
+                Err(_) if text.is_empty() => {
+                    return Err(self
+                        .error(line, col, text, "the level is empty")
+                        .hint("fill in the level or remove the row; choose columns with --column"))
+                }
+                Err(why) => {
+                    return Err(self
+                        .error(line, col, text, why)
+                        .hint("choose the level columns with --column"))
+                }
+            };
+            self.out.series[k].1.push(level);
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> Result<LevelSeries, DataError> {
+        if self.out.dates.is_empty() {
+            return Err(DataError::new("no data rows: the file has only a header")
+                .file(&self.file)
+                .hint("give at least one row of levels"));
+        }
+        Ok(self.out)
+    }
+}
+
+/// Reads a level series CSV.
+pub fn read_levels(
+    source: &Source,
+    columns: &LevelColumns,
+    dates: &DateParser,
+) -> Result<LevelSeries, DataError> {
+    let mut t = Table::open(source)?;
+    let mut b = Builder::new(t.name().to_string(), t.headers().to_vec(), columns, dates)?;
+    while t.next()? {
+        let cells: Vec<&str> = (0..b.headers.len())
+            .map(|i| t.text(i))
+            .collect::<Result<_, _>>()?;
+        b.row(t.line(), &cells)?;
+    }
+    b.finish()
+}
+
+/// Reads the level series of a result table (such as `idx compute`'s), exactly as
+/// [`read_levels`] would read the same table written as CSV.
+pub fn levels_from_table(
+    table: &output::Table,
+    name: &str,
+    columns: &LevelColumns,
+) -> Result<LevelSeries, DataError> {
+    let dates = DateParser::default();
+    let mut b = Builder::new(name.to_string(), table.headers.clone(), columns, &dates)?;
+    for (i, row) in table.rows.iter().enumerate() {
+        let cells: Vec<&str> = row.iter().map(output::Cell::text).collect();
+        b.row(i as u64 + 2, &cells)?;
+    }
+    b.finish()
+}

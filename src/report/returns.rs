@@ -1,0 +1,426 @@
+//! Returns of a level series: period-to-date, trailing, calendar years, months, drawdown and
+//! volatility. Every figure is compounded from levels (`end / base − 1`), never summed.
+//!
+//! # Definitions
+//!
+//! Let `E` be the last date of the series on or before the as-of date `A`.
+//!
+//! * **Period to date** (MTD, QTD, YTD): `L(E) / L(base) − 1`, with `base` the last level before
+//!   the period's first day. When the series starts inside the period, `base` is the first level
+//!   and the figure is marked partial.
+//! * **Trailing** (1M, 3M, 6M, 1Y, 3Y, 5Y, 10Y): `base` is the last level on or before the same
+//!   calendar date N months earlier than `A` (a day that does not exist, such as 29 February in
+//!   a common year, becomes the month's last day). A period that starts before the series is
+//!   not available, never silently shortened. **Since inception**: `base` is the first level.
+//! * **Annualised** (periods of a year or more): `(1 + r)^(365.25 / days) − 1`, `days` being
+//!   the calendar days from the base date to `E`.
+//! * **Calendar year** Y: last level of Y / last level of Y−1 − 1. The first year (no level in
+//!   the year before) starts from its first level and is partial; the year of `E` is partial
+//!   unless `E` is on or after the last weekday of December.
+//! * **Monthly**: last level of the month / last level of the previous month − 1, the first
+//!   month partial in the same way.
+//! * **Maximum drawdown**: the lowest `L(t) / max_{s≤t} L(s) − 1`, with the peak, the trough and
+//!   the first later date at or above the peak (the recovery), if any.
+//! * **Volatility**: the sample standard deviation (n − 1) of the daily log returns
+//!   `ln(L(t)/L(t−1))`, times `√(observations per year)`, where observations per year is the
+//!   number of returns divided by the calendar years they span (days / 365.25). No 252-day
+//!   assumption.
+
+use chrono::{Datelike, Months, NaiveDate, Weekday};
+use rust_decimal::{Decimal, MathematicalOps};
+
+/// A calculation that cannot be done.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ReturnsError {
+    /// The as-of date precedes the series.
+    #[error("the as-of date {as_of} is before the first date of the series ({first})")]
+    AsOfBeforeStart {
+        /// The requested as-of date.
+        as_of: NaiveDate,
+        /// The series' first date.
+        first: NaiveDate,
+    },
+    /// The series is empty.
+    #[error("the series has no levels")]
+    Empty,
+    /// A number left the range of 28-digit decimals.
+    #[error("arithmetic overflow while computing {0}")]
+    Overflow(&'static str),
+}
+
+/// A trailing period.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Trailing {
+    /// N months back.
+    Months(u32),
+    /// Since the first level.
+    Inception,
+}
+
+impl Trailing {
+    /// The standard set: 1M, 3M, 6M, 1Y, 3Y, 5Y, 10Y and since inception.
+    pub const ALL: [Trailing; 8] = [
+        Trailing::Months(1),
+        Trailing::Months(3),
+        Trailing::Months(6),
+        Trailing::Months(12),
+        Trailing::Months(36),
+        Trailing::Months(60),
+        Trailing::Months(120),
+        Trailing::Inception,
+    ];
+
+    /// Its label: `1M`, `1Y`, `inception`.
+    pub fn label(self) -> String {
+        match self {
+            Trailing::Months(m) if m % 12 == 0 => format!("{}Y", m / 12),
+            Trailing::Months(m) => format!("{m}M"),
+            Trailing::Inception => "inception".to_string(),
+        }
+    }
+}
+
+/// A period-to-date span.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ToDate {
+    /// Month to date.
+    Month,
+    /// Quarter to date.
+    Quarter,
+    /// Year to date.
+    Year,
+}
+
+impl ToDate {
+    /// All three, in order.
+    pub const ALL: [ToDate; 3] = [ToDate::Month, ToDate::Quarter, ToDate::Year];
+
+    /// `MTD`, `QTD`, `YTD`.
+    pub fn label(self) -> &'static str {
+        match self {
+            ToDate::Month => "MTD",
+            ToDate::Quarter => "QTD",
+            ToDate::Year => "YTD",
+        }
+    }
+
+    fn first_day(self, d: NaiveDate) -> NaiveDate {
+        let month = match self {
+            ToDate::Month => d.month(),
+            ToDate::Quarter => (d.month0() / 3) * 3 + 1,
+            ToDate::Year => 1,
+        };
+        NaiveDate::from_ymd_opt(d.year(), month, 1).unwrap_or(d)
+    }
+}
+
+/// A return over a span of the series.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PeriodReturn {
+    /// The period's label (`YTD`, `1Y`, `2024`, `2024-03`).
+    pub label: String,
+    /// The base date (whose level the return starts from) and the end date; `None` when the
+    /// period is not available.
+    pub span: Option<(NaiveDate, NaiveDate)>,
+    /// `end / base − 1`; `None` when not available.
+    pub value: Option<Decimal>,
+    /// The annualised return, for periods of a year or more.
+    pub annualized: Option<Decimal>,
+    /// Whether the series starts (or ends) inside the period.
+    pub partial: bool,
+}
+
+/// The deepest fall from a peak.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Drawdown {
+    /// `trough / peak − 1` (≤ 0).
+    pub value: Decimal,
+    /// The peak's date.
+    pub peak: NaiveDate,
+    /// The trough's date.
+    pub trough: NaiveDate,
+    /// The first date on or after the trough with a level at or above the peak's.
+    pub recovery: Option<NaiveDate>,
+}
+
+/// Annualised volatility of daily log returns.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Volatility {
+    /// `stdev · √(observations per year)`.
+    pub annualized: Decimal,
+    /// Observations per year, measured on the series.
+    pub per_year: Decimal,
+    /// The number of returns.
+    pub observations: usize,
+}
+
+/// One year of monthly returns.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MonthRow {
+    /// The year.
+    pub year: i32,
+    /// January to December; `None` where the series has no level.
+    pub months: [Option<PeriodReturn>; 12],
+    /// The calendar-year return.
+    pub total: PeriodReturn,
+}
+
+/// The full report of one series.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Report {
+    /// The as-of date asked for.
+    pub as_of: NaiveDate,
+    /// The last date of the series on or before it.
+    pub end: NaiveDate,
+    /// MTD, QTD, YTD.
+    pub to_date: Vec<PeriodReturn>,
+    /// 1M ... 10Y, inception.
+    pub trailing: Vec<PeriodReturn>,
+    /// One per calendar year.
+    pub calendar: Vec<PeriodReturn>,
+    /// The monthly table.
+    pub monthly: Vec<MonthRow>,
+    /// The maximum drawdown; `None` if the series never falls.
+    pub drawdown: Option<Drawdown>,
+    /// Volatility; `None` with fewer than two returns.
+    pub volatility: Option<Volatility>,
+}
+
+/// A level series: ascending dates, positive levels.
+pub type Points<'a> = &'a [(NaiveDate, Decimal)];
+
+fn ret(end: Decimal, base: Decimal) -> Result<Decimal, ReturnsError> {
+    end.checked_div(base)
+        .and_then(|r| r.checked_sub(Decimal::ONE))
+        .ok_or(ReturnsError::Overflow("a return"))
+}
+
+/// `(1 + r)^(365.25 / days) − 1`.
+pub fn annualize(r: Decimal, days: i64) -> Result<Decimal, ReturnsError> {
+    if days <= 0 {
+        return Err(ReturnsError::Overflow("an annualised return"));
+    }
+    let exponent = Decimal::new(36525, 2)
+        .checked_div(Decimal::from(days))
+        .ok_or(ReturnsError::Overflow("an annualised return"))?;
+    (Decimal::ONE + r)
+        .checked_powd(exponent)
+        .and_then(|g| g.checked_sub(Decimal::ONE))
+        .ok_or(ReturnsError::Overflow("an annualised return"))
+}
+
+/// Index of the last point on or before `d`.
+fn last_on_or_before(points: Points<'_>, d: NaiveDate) -> Option<usize> {
+    points.partition_point(|p| p.0 <= d).checked_sub(1)
+}
+
+fn last_weekday_on_or_before(mut d: NaiveDate) -> Option<NaiveDate> {
+    while matches!(d.weekday(), Weekday::Sat | Weekday::Sun) {
+        d = d.pred_opt()?;
+    }
+    Some(d)
+}
+
+/// The return from the last level before `start` (or the first level, partial) to the last
+/// level on or before `end`, over the points of the series.
+fn span_return(
+    label: String,
+    points: Points<'_>,
+    start: NaiveDate,
+    end_idx: usize,
+) -> Result<PeriodReturn, ReturnsError> {
+    let (base_idx, partial) = match points.partition_point(|p| p.0 < start).checked_sub(1) {
+        Some(i) => (i, false),
+        None => (0, true),
+    };
+    let (b, e) = (points[base_idx], points[end_idx]);
+    Ok(PeriodReturn {
+        label,
+        span: Some((b.0, e.0)),
+        value: Some(ret(e.1, b.1)?),
+        annualized: None,
+        partial,
+    })
+}
+
+/// Builds the report of `points` (ascending, positive) as of `as_of` (default: the last date).
+pub fn report(points: Points<'_>, as_of: Option<NaiveDate>) -> Result<Report, ReturnsError> {
+    let first = points.first().ok_or(ReturnsError::Empty)?.0;
+    let as_of = as_of.unwrap_or(points[points.len() - 1].0);
+    let end_idx =
+        last_on_or_before(points, as_of).ok_or(ReturnsError::AsOfBeforeStart { as_of, first })?;
+    let points = &points[..=end_idx];
+    let (end, end_level) = points[end_idx];
+
+    let to_date = ToDate::ALL
+        .iter()
+        .map(|p| span_return(p.label().to_string(), points, p.first_day(as_of), end_idx))
+        .collect::<Result<Vec<_>, _>>()?;
+
+    let mut trailing = Vec::new();
+    for t in Trailing::ALL {
+        let base = match t {
+            Trailing::Inception => Some(0),
+            Trailing::Months(m) => as_of
+                .checked_sub_months(Months::new(m))
+                .filter(|target| *target >= first)
+                .and_then(|target| last_on_or_before(points, target)),
+        };
+        trailing.push(match base {
+            None => PeriodReturn {
+                label: t.label(),
+                span: None,
+                value: None,
+                annualized: None,
+                partial: false,
+            },
+            Some(i) => {
+                let (bd, bl) = points[i];
+                let value = ret(end_level, bl)?;
+                let days = (end - bd).num_days();
+                let yearly = matches!(t, Trailing::Months(m) if m >= 12)
+                    || (t == Trailing::Inception && days >= 365);
+                PeriodReturn {
+                    label: t.label(),
+                    span: Some((bd, end)),
+                    value: Some(value),
+                    annualized: if yearly && days > 0 {
+                        Some(annualize(value, days)?)
+                    } else {
+                        None
+                    },
+                    partial: false,
+                }
+            }
+        });
+    }
+
+    let complete_year = |y: i32| {
+        NaiveDate::from_ymd_opt(y, 12, 31)
+            .and_then(last_weekday_on_or_before)
+            .is_some_and(|d| end >= d)
+    };
+    let mut calendar = Vec::new();
+    let mut monthly: Vec<MonthRow> = Vec::new();
+    for year in first.year()..=end.year() {
+        let Some(last) =
+            last_on_or_before(points, NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(end))
+                .filter(|&i| points[i].0.year() == year)
+        else {
+            continue;
+        };
+        let start = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(first);
+        let mut total = span_return(year.to_string(), points, start, last)?;
+        total.partial |= year == end.year() && !complete_year(year);
+        let mut months: [Option<PeriodReturn>; 12] = Default::default();
+        for (m, slot) in months.iter_mut().enumerate() {
+            let month_start = NaiveDate::from_ymd_opt(year, m as u32 + 1, 1).unwrap_or(start);
+            let month_end = month_start
+                .checked_add_months(Months::new(1))
+                .and_then(|d| d.pred_opt())
+                .unwrap_or(month_start);
+            let Some(i) =
+                last_on_or_before(points, month_end).filter(|&i| points[i].0 >= month_start)
+            else {
+                continue;
+            };
+            let mut r = span_return(format!("{year}-{:02}", m + 1), points, month_start, i)?;
+            // The month of E is partial unless E is on or after its last weekday.
+            r.partial |=
+                i == end_idx && last_weekday_on_or_before(month_end).is_some_and(|d| end < d);
+            *slot = Some(r);
+        }
+        calendar.push(total.clone());
+        monthly.push(MonthRow {
+            year,
+            months,
+            total,
+        });
+    }
+
+    Ok(Report {
+        as_of,
+        end,
+        to_date,
+        trailing,
+        calendar,
+        monthly,
+        drawdown: drawdown(points)?,
+        volatility: volatility(points)?,
+    })
+}
+
+/// The maximum drawdown of `points`; `None` if it never falls below a previous peak.
+pub fn drawdown(points: Points<'_>) -> Result<Option<Drawdown>, ReturnsError> {
+    let Some(&(d0, l0)) = points.first() else {
+        return Ok(None);
+    };
+    let (mut peak, mut peak_date) = (l0, d0);
+    let mut worst: Option<(Decimal, NaiveDate, Decimal, NaiveDate)> = None; // dd, peak date, peak level, trough date
+    for &(d, l) in points {
+        if l > peak {
+            peak = l;
+            peak_date = d;
+        }
+        let dd = ret(l, peak)?;
+        if dd < Decimal::ZERO && worst.is_none_or(|w| dd < w.0) {
+            worst = Some((dd, peak_date, peak, d));
+        }
+    }
+    Ok(worst.map(|(value, peak, peak_level, trough)| Drawdown {
+        value,
+        peak,
+        trough,
+        recovery: points
+            .iter()
+            .find(|p| p.0 > trough && p.1 >= peak_level)
+            .map(|p| p.0),
+    }))
+}
+
+/// Annualised volatility of the daily log returns of `points`; `None` with fewer than two
+/// returns.
+pub fn volatility(points: Points<'_>) -> Result<Option<Volatility>, ReturnsError> {
+    let n = points.len().saturating_sub(1);
+    if n < 2 {
+        return Ok(None);
+    }
+    let overflow = || ReturnsError::Overflow("the volatility");
+    let logs = points
+        .windows(2)
+        .map(|w| {
+            w[1].1
+                .checked_div(w[0].1)
+                .and_then(|r| r.checked_ln())
+                .ok_or_else(overflow)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let count = Decimal::from(n);
+    let mean = logs
+        .iter()
+        .try_fold(Decimal::ZERO, |a, x| a.checked_add(*x))
+        .and_then(|s| s.checked_div(count))
+        .ok_or_else(overflow)?;
+    let var = logs
+        .iter()
+        .try_fold(Decimal::ZERO, |a, x| {
+            let dev = x.checked_sub(mean)?;
+            a.checked_add(dev.checked_mul(dev)?)
+        })
+        .and_then(|s| s.checked_div(count - Decimal::ONE))
+        .ok_or_else(overflow)?;
+    let days = (points[n].0 - points[0].0).num_days();
+    let per_year = count
+        .checked_mul(Decimal::new(36525, 2))
+        .and_then(|x| x.checked_div(Decimal::from(days.max(1))))
+        .ok_or_else(overflow)?;
+    let annualized = var
+        .checked_mul(per_year)
+        .and_then(|v| v.sqrt())
+        .ok_or_else(overflow)?;
+    Ok(Some(Volatility {
+        annualized,
+        per_year,
+        observations: n,
+    }))
+}
