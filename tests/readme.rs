@@ -6,7 +6,8 @@ use assert_cmd::Command;
 use std::path::Path;
 
 struct Example {
-    args: Vec<String>,
+    /// The commands of a pipeline (`idx a | idx b`), each as its arguments after `idx`.
+    stages: Vec<Vec<String>>,
     stdout: String,
 }
 
@@ -31,13 +32,19 @@ fn examples() -> Vec<Example> {
         }
         if let Some(cmd) = line.strip_prefix("$ ") {
             out.extend(current.take());
-            let words: Vec<String> = cmd.split_whitespace().map(String::from).collect();
-            assert_eq!(
-                words[0], "idx",
-                "README example does not start with idx: {cmd}"
-            );
+            let stages = cmd
+                .split(" | ")
+                .map(|stage| {
+                    let words: Vec<String> = stage.split_whitespace().map(String::from).collect();
+                    assert_eq!(
+                        words[0], "idx",
+                        "README example does not start with idx: {cmd}"
+                    );
+                    words[1..].to_vec()
+                })
+                .collect();
             current = Some(Example {
-                args: words[1..].to_vec(),
+                stages,
                 stdout: String::new(),
             });
         } else if let Some(ex) = current.as_mut() {
@@ -63,29 +70,38 @@ fn readme_console_examples_produce_their_documented_output() {
     );
     for ex in exs {
         // Files named in the example live in the repository root or in tests/data/readme.
-        let args: Vec<String> = ex
-            .args
+        let mut input: Option<Vec<u8>> = None;
+        let mut stderr = String::new();
+        for stage in &ex.stages {
+            let args: Vec<String> = stage
+                .iter()
+                .map(|a| {
+                    if a.ends_with(".csv") && !root.join(a).exists() && fixtures.join(a).exists() {
+                        fixtures.join(a).display().to_string()
+                    } else {
+                        a.clone()
+                    }
+                })
+                .collect();
+            let mut cmd = Command::cargo_bin("idx").unwrap();
+            cmd.current_dir(root).args(&args);
+            if let Some(bytes) = input.take() {
+                cmd.write_stdin(bytes);
+            }
+            let out = cmd.output().unwrap();
+            stderr.push_str(&String::from_utf8_lossy(&out.stderr));
+            input = Some(out.stdout);
+        }
+        let shown: Vec<String> = ex
+            .stages
             .iter()
-            .map(|a| {
-                if a.ends_with(".csv") && !root.join(a).exists() && fixtures.join(a).exists() {
-                    fixtures.join(a).display().to_string()
-                } else {
-                    a.clone()
-                }
-            })
+            .map(|s| format!("idx {}", s.join(" ")))
             .collect();
-        let out = Command::cargo_bin("idx")
-            .unwrap()
-            .current_dir(root)
-            .args(&args)
-            .output()
-            .unwrap();
         assert_eq!(
-            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&input.unwrap_or_default()),
             ex.stdout,
-            "README example `idx {}` (stderr: {})",
-            ex.args.join(" "),
-            String::from_utf8_lossy(&out.stderr)
+            "README example `{}` (stderr: {stderr})",
+            shown.join(" | ")
         );
     }
 }
