@@ -11,8 +11,12 @@ pub struct TextTable {
     pub rows: Vec<Vec<String>>,
 }
 
-fn widths(t: &TextTable) -> Vec<usize> {
-    let mut w: Vec<usize> = t.headers.iter().map(|h| h.chars().count()).collect();
+fn widths(t: &TextTable, min: usize) -> Vec<usize> {
+    let mut w: Vec<usize> = t
+        .headers
+        .iter()
+        .map(|h| h.chars().count().max(min))
+        .collect();
     for row in &t.rows {
         for (i, c) in row.iter().enumerate() {
             if i < w.len() {
@@ -41,7 +45,7 @@ pub fn plain(tables: &[TextTable], notes: &[String]) -> String {
         }
         out.push_str(&t.title);
         out.push('\n');
-        let w = widths(t);
+        let w = widths(t, 0);
         for row in std::iter::once(&t.headers).chain(&t.rows) {
             let line: Vec<String> = row
                 .iter()
@@ -72,7 +76,7 @@ pub fn markdown(tables: &[TextTable], notes: &[String]) -> String {
             out.push('\n');
         }
         out.push_str(&format!("### {}\n\n", esc(&t.title)));
-        let w = widths(t);
+        let w = widths(t, 3);
         let line = |row: &Vec<String>| {
             let cells: Vec<String> = row
                 .iter()
@@ -86,7 +90,7 @@ pub fn markdown(tables: &[TextTable], notes: &[String]) -> String {
             .iter()
             .enumerate()
             .map(|(i, &n)| {
-                let dashes = "-".repeat(n.max(3));
+                let dashes = "-".repeat(n);
                 if i == 0 {
                     dashes
                 } else {
@@ -101,7 +105,12 @@ pub fn markdown(tables: &[TextTable], notes: &[String]) -> String {
     }
     for n in notes {
         out.push('\n');
-        out.push_str(&esc(n));
+        // A leading `*` would start a list item.
+        let n = esc(n);
+        match n.strip_prefix('*') {
+            Some(rest) => out.push_str(&format!("\\*{rest}")),
+            None => out.push_str(&n),
+        }
         out.push('\n');
     }
     out
