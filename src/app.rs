@@ -1,15 +1,19 @@
 //! The application layer: command-line values → validated requests → library calls → output.
 
+pub mod analysis;
 pub mod returns;
 
 pub use returns::{returns_levels, returns_request, ReturnsRequest};
 
-use crate::calc::{CalcError, DayOutput, Engine, IndexSpec, Method, Notice, Rebalance};
+use crate::calc::{
+    Action, CalcError, DayOutput, Engine, IndexSpec, MemberList, Method, Notice, Rebalance,
+    SharesSchedule,
+};
 use crate::cli::{
     Cli, Command, ComputeArgs, FormatArg, InputArgs, MethodArg, OutputArgs, RebalanceArg,
 };
 use crate::error::{DataError, Error};
-use crate::input::{self, ColumnNames, DateParser, Source, Symbols};
+use crate::input::{self, ColumnNames, DateParser, PriceData, Source, Symbols};
 use crate::output::{self, Cell, Format, Table};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -62,6 +66,8 @@ pub struct ComputeRequest {
     pub to: Option<NaiveDate>,
     /// The output.
     pub output: OutputRequest,
+    /// `--group-by COLUMN`: one index per value of the column.
+    pub group_by: Option<String>,
 }
 
 /// The computed index: one [`DayOutput`] per index date.
@@ -82,16 +88,28 @@ pub fn run(cli: Cli, warn: &mut dyn FnMut(&str)) -> Result<(), Error> {
     match cli.command {
         Command::Compute(args) => {
             let req = compute_request(args)?;
-            let run = compute_index(&req.input, warn)?;
-            let table = compute_table(&run, req.output.decimals, req.from, req.to);
+            let table = match &req.group_by {
+                Some(column) => analysis::compute_groups(&req, column, warn)?,
+                None => {
+                    let run = compute_index(&req.input, warn)?;
+                    compute_table(&run, req.output.decimals, req.from, req.to)
+                }
+            };
             output::emit(&table.render(req.output.format), req.output.path.as_deref())
         }
+        Command::Weights(args) => analysis::run_weights(args, warn),
+        Command::Share(args) => analysis::run_share(args, warn),
+        Command::Relative(args) => analysis::run_relative(args, warn),
         Command::Returns(args) => {
             let req = returns_request(args)?;
             let levels = returns_levels(&req, warn)?;
             let reports = returns::reports(&levels, req.as_of)?;
             let bytes = returns::render(&reports, &req);
             output::emit(&bytes, req.path.as_deref())
+        }
+        Command::Chart(args) => {
+            let req = crate::chart::chart_request(args)?;
+            crate::chart::run(&req)
         }
     }
 }
@@ -200,6 +218,7 @@ pub fn input_request(args: InputArgs) -> Result<InputRequest, Error> {
             symbol: args.symbol_col,
             price: args.price_col,
             shares: args.shares_col,
+            group: None,
         },
         dates: DateParser::new(args.date_format),
         constituents,
@@ -269,11 +288,47 @@ pub fn compute_request(args: ComputeArgs) -> Result<ComputeRequest, Error> {
         from: args.from,
         to: args.to,
         output: output_request(args.output),
+        group_by: args.group_by,
     })
 }
 
-/// Reads the input files and computes the index: the one path every command uses.
-pub fn compute_index(req: &InputRequest, warn: &mut dyn FnMut(&str)) -> Result<IndexRun, Error> {
+/// The input files of a run, read and checked.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The symbol table.
+    pub symbols: Symbols,
+    /// The prices file.
+    pub prices: PriceData,
+    /// Corporate actions, by date.
+    pub actions: Vec<Action>,
+    /// Divisors from `--divisors`: date → (divisor, line).
+    pub file_divisors: BTreeMap<NaiveDate, (Decimal, u64)>,
+    /// The member list.
+    pub members: Option<MemberList>,
+    /// The shares schedule.
+    pub shares: Option<SharesSchedule>,
+    prices_name: String,
+    actions_name: String,
+}
+
+impl Loaded {
+    /// The group of each symbol on or before `day` (its last row's group), by symbol id.
+    pub fn groups_through(&self, day: usize) -> Vec<Option<u32>> {
+        let mut g = vec![None; self.symbols.len()];
+        if self.prices.groups.is_empty() {
+            return g;
+        }
+        for d in &self.prices.days[..=day.min(self.prices.days.len().saturating_sub(1))] {
+            for i in d.quotes.clone() {
+                g[self.prices.quotes[i].symbol as usize] = self.prices.groups[i];
+            }
+        }
+        g
+    }
+}
+
+/// Reads and checks the input files of `req`.
+pub fn load_input(req: &InputRequest) -> Result<Loaded, Error> {
     let mut symbols = Symbols::new();
     let dates = &req.dates;
     let members = match &req.constituents {
@@ -324,16 +379,21 @@ pub fn compute_index(req: &InputRequest, warn: &mut dyn FnMut(&str)) -> Result<I
             }
         }
     }
-    // An action inside the data's date range needs a price row on its date.
+    // An action inside the data's date range needs a price row for its symbol on its date.
     if let (Some(first), Some(last)) = (prices.days.first(), prices.days.last()) {
         for a in &actions {
-            if a.date >= first.date
-                && a.date <= last.date
-                && prices
-                    .days
-                    .binary_search_by_key(&a.date, |d| d.date)
-                    .is_err()
-            {
+            if a.date < first.date || a.date > last.date {
+                continue;
+            }
+            let priced = prices
+                .days
+                .binary_search_by_key(&a.date, |d| d.date)
+                .is_ok_and(|i| {
+                    prices.quotes[prices.days[i].quotes.clone()]
+                        .binary_search_by_key(&a.symbol, |q| q.symbol)
+                        .is_ok()
+                });
+            if !priced {
                 return Err(calc_error(
                     CalcError::ActionWithoutPrice {
                         date: a.date,
@@ -347,14 +407,60 @@ pub fn compute_index(req: &InputRequest, warn: &mut dyn FnMut(&str)) -> Result<I
             }
         }
     }
+    Ok(Loaded {
+        symbols,
+        prices,
+        actions,
+        file_divisors,
+        members,
+        shares,
+        prices_name,
+        actions_name,
+    })
+}
 
+/// Called after each index date with the loaded input, the date's position in
+/// `loaded.prices.days`, its output and the engine (for [`Engine::holdings`]).
+pub type Observer<'a> = dyn FnMut(&Loaded, usize, &DayOutput, &Engine) -> Result<(), Error> + 'a;
+
+/// Reads the input files and computes the index: the one path every command uses.
+pub fn compute_index(req: &InputRequest, warn: &mut dyn FnMut(&str)) -> Result<IndexRun, Error> {
+    let loaded = load_input(req)?;
+    run_index(req, &loaded, None, warn, None)
+}
+
+/// Computes the index of `loaded`, or with `group` the index of that group's rows only, calling
+/// `observe` after each index date (with holdings kept for it).
+pub fn run_index(
+    req: &InputRequest,
+    loaded: &Loaded,
+    group: Option<u32>,
+    warn: &mut dyn FnMut(&str),
+    mut observe: Option<&mut Observer<'_>>,
+) -> Result<IndexRun, Error> {
+    let Loaded {
+        symbols,
+        prices,
+        actions,
+        file_divisors,
+        ..
+    } = loaded;
+    let (prices_name, actions_name) = (&loaded.prices_name, &loaded.actions_name);
     let mut spec = req.spec.clone();
-    spec.members = members;
-    spec.shares = shares;
+    spec.members = match group {
+        Some(g) => loaded
+            .members
+            .as_ref()
+            .map(|m| members_of_group(m, loaded, g)),
+        None => loaded.members.clone(),
+    };
+    spec.shares = loaded.shares.clone();
     let mut engine = Engine::new(spec);
+    engine.keep_holdings(observe.is_some());
     let mut days = Vec::with_capacity(prices.days.len());
     let mut next_action = 0;
-    for day in &prices.days {
+    let (mut quotes, mut day_actions) = (Vec::new(), Vec::new());
+    for (k, day) in prices.days.iter().enumerate() {
         while next_action < actions.len() && actions[next_action].date < day.date {
             next_action += 1;
         }
@@ -365,26 +471,54 @@ pub fn compute_index(req: &InputRequest, warn: &mut dyn FnMut(&str)) -> Result<I
         let divisor = day
             .divisor
             .or_else(|| file_divisors.get(&day.date).map(|d| d.0));
+        let (day_quotes, todays_actions) = match group {
+            None => (
+                &prices.quotes[day.quotes.clone()],
+                &actions[start..next_action],
+            ),
+            Some(g) => {
+                quotes.clear();
+                quotes.extend(
+                    day.quotes
+                        .clone()
+                        .filter(|&i| prices.groups.get(i).copied().flatten() == Some(g))
+                        .map(|i| prices.quotes[i].clone()),
+                );
+                day_actions.clear();
+                day_actions.extend(
+                    actions[start..next_action]
+                        .iter()
+                        .filter(|a| quotes.binary_search_by_key(&a.symbol, |q| q.symbol).is_ok())
+                        .cloned(),
+                );
+                (&quotes[..], &day_actions[..])
+            }
+        };
         let result = engine.push(crate::calc::DayInput {
             date: day.date,
-            quotes: &prices.quotes[day.quotes.clone()],
-            actions: &actions[start..next_action],
+            quotes: day_quotes,
+            actions: todays_actions,
             divisor,
         });
         if !req.quiet {
             for notice in engine.take_notices() {
-                warn(&notice_text(&notice, &symbols));
+                warn(&notice_text(&notice, symbols));
             }
         }
         match result {
-            Ok(Some(out)) => days.push(out),
+            Ok(Some(out)) => {
+                if let Some(f) = observe.as_mut() {
+                    f(loaded, k, &out, &engine)?;
+                }
+                days.push(out);
+            }
             Ok(None) => {}
-            Err(e) => return Err(calc_error(e, &symbols, &prices_name, &actions_name)),
+            Err(e) => return Err(calc_error(e, symbols, prices_name, actions_name)),
         }
     }
     engine
         .finish()
-        .map_err(|e| calc_error(e, &symbols, &prices_name, &actions_name))?;
+        .map_err(|e| calc_error(e, symbols, prices_name, actions_name))?;
     // `--divisor` and a divisor given for the base date by a file must agree.
     if let (Some(flag), Some(base)) = (req.spec.base_divisor, days.first()) {
         let from_file = prices
@@ -403,9 +537,9 @@ pub fn compute_index(req: &InputRequest, warn: &mut dyn FnMut(&str)) -> Result<I
             ));
         }
     }
-    if !req.quiet {
+    if !req.quiet && group.is_none() {
         let first = days.first().map(|d| d.date);
-        for (date, (_, line)) in &file_divisors {
+        for (date, (_, line)) in file_divisors {
             let used = first.is_some_and(|f| *date >= f)
                 && days.binary_search_by_key(date, |d| d.date).is_ok();
             if !used {
@@ -421,8 +555,34 @@ pub fn compute_index(req: &InputRequest, warn: &mut dyn FnMut(&str)) -> Result<I
         methods: req.spec.methods.clone(),
         total_return: req.spec.total_return,
         days,
-        symbols,
+        symbols: symbols.clone(),
     })
+}
+
+/// The member list restricted to group `g`: each membership period is cut to the dates from a
+/// symbol's first to its last row in the group.
+fn members_of_group(list: &MemberList, loaded: &Loaded, g: u32) -> MemberList {
+    let mut span: BTreeMap<u32, (NaiveDate, NaiveDate)> = BTreeMap::new();
+    for day in &loaded.prices.days {
+        for i in day.quotes.clone() {
+            if loaded.prices.groups.get(i).copied().flatten() == Some(g) {
+                let s = loaded.prices.quotes[i].symbol;
+                let e = span.entry(s).or_insert((day.date, day.date));
+                e.1 = day.date;
+            }
+        }
+    }
+    let mut out = MemberList::new();
+    for (&s, &(first, last)) in &span {
+        for &(start, end) in list.periods(s) {
+            let start = start.map_or(first, |d| d.max(first));
+            let end = end.map_or(last, |d| d.min(last));
+            if start <= end {
+                out.add(s, Some(start), Some(end));
+            }
+        }
+    }
+    out
 }
 
 fn notice_text(n: &Notice, symbols: &Symbols) -> String {

@@ -35,7 +35,40 @@ pub enum Command {
     /// end / base − 1.
     #[command(after_help = RETURNS_HELP)]
     Returns(ReturnsArgs),
+
+    /// Each constituent's weight in the index on a date, with rank and cumulative weight.
+    ///
+    /// Weight = q·p / Σ q·p with the index's own index shares q (cap-weighted: shares × float;
+    /// price-weighted: 1, so p / Σ p; equal-weighted: the shares of the last rebalance, so the
+    /// weights have drifted since). Written weights are rounded by the largest-remainder method
+    /// so that they add up to exactly 1.
+    Weights(WeightsArgs),
+
+    /// The time series of a set of constituents' share of the index (e.g. the largest seven's
+    /// share of market cap), one row per index date.
+    Share(ShareArgs),
+
+    /// The ratio of two level series on their common dates, rebased to 100: 100 · (A/A0) / (B/B0).
+    ///
+    /// Reads two level files (A.csv B.csv), or two columns of one file (--column A,B), or
+    /// computes two methods from constituent data (--method equal-weighted,cap-weighted).
+    Relative(RelativeArgs),
+
+    /// Draw a line chart (SVG or PNG) of level series: index levels, relative performance,
+    /// shares.
+    ///
+    /// Reads a date,value... CSV (such as idx compute's output): one line per numeric column
+    /// (divisor and constituents are not series), with a legend, dates on the x axis and round
+    /// numbers on the y axis.
+    #[command(after_help = CHART_EXAMPLES)]
+    Chart(ChartArgs),
 }
+
+const CHART_EXAMPLES: &str = "Examples:
+  idx chart levels.csv -o levels.svg --title \"Sample index\"
+  idx compute -m pw,cw,ew data/prices.csv | idx chart -o methods.png --rebase 100
+  idx chart sp500.csv -o sp500.png --log --column value --y-label \"S&P 500\"
+  idx chart levels.csv -o - --format png > levels.png";
 
 const COMPUTE_EXAMPLES: &str = "Examples:
   idx compute --method cap-weighted --actions data/actions.csv data/prices.csv
@@ -204,6 +237,11 @@ pub struct ComputeArgs {
     #[arg(long, value_name = "YYYY-MM-DD", help_heading = "Output")]
     pub to: Option<NaiveDate>,
 
+    /// One index per value of this column of the prices file (e.g. group: a sector index for
+    /// each sector), each with its own divisor, side by side.
+    #[arg(long, value_name = "COLUMN", help_heading = "Index")]
+    pub group_by: Option<String>,
+
     /// Output flags.
     #[command(flatten)]
     pub output: OutputArgs,
@@ -337,6 +375,199 @@ pub struct ReturnsArgs {
     /// Write to FILE (atomically) instead of stdout.
     #[arg(short, long, value_name = "FILE", help_heading = "Output")]
     pub output: Option<PathBuf>,
+}
+
+/// Image formats of `idx chart`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ChartFormatArg {
+    /// Scalable vector graphics (text; fonts come from the viewer).
+    Svg,
+    /// A PNG image (text drawn with the embedded DejaVu Sans).
+    Png,
+}
+
+/// `idx chart`.
+#[derive(Debug, Args)]
+pub struct ChartArgs {
+    /// The CSV to draw: a date column and one or more columns of numbers; `-` or nothing reads
+    /// stdin.
+    #[arg(value_name = "FILE")]
+    pub file: Option<String>,
+
+    /// Write the chart to FILE, .svg or .png (atomically: nothing is left behind if the run
+    /// fails); `-` writes to stdout.
+    #[arg(short, long, value_name = "FILE", required = true)]
+    pub output: PathBuf,
+
+    /// Image format [default: from the extension of --output; svg with -o -].
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<ChartFormatArg>,
+
+    /// The columns to draw, one line each, in this order (comma-separated or repeated)
+    /// [default: every numeric column but the date, divisor and constituents].
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "NAME",
+        help_heading = "Columns"
+    )]
+    pub column: Vec<String>,
+
+    /// Name of the date column [default: date].
+    #[arg(long, value_name = "NAME", help_heading = "Columns")]
+    pub date_col: Option<String>,
+
+    /// Date format as a strftime pattern (e.g. %m/%d/%Y); ISO YYYY-MM-DD is always accepted.
+    #[arg(long, value_name = "PATTERN", help_heading = "Columns")]
+    pub date_format: Option<String>,
+
+    /// Title above the chart.
+    #[arg(long, value_name = "TEXT", help_heading = "Chart")]
+    pub title: Option<String>,
+
+    /// Label of the y axis [default: none; with --rebase, what the values are rebased to].
+    #[arg(long, value_name = "TEXT", help_heading = "Chart")]
+    pub y_label: Option<String>,
+
+    /// Log scale on the y axis (for long histories); every value must be greater than 0.
+    #[arg(long, help_heading = "Chart")]
+    pub log: bool,
+
+    /// Rebase every series to VALUE at the first date (relative performance), e.g. 100.
+    #[arg(long, value_parser = decimal, value_name = "VALUE", help_heading = "Chart")]
+    pub rebase: Option<Decimal>,
+
+    /// Width in pixels (300 to 6000).
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(300..=6000), help_heading = "Chart")]
+    pub width: u32,
+
+    /// Height in pixels (200 to 6000).
+    #[arg(long, default_value_t = 600, value_parser = clap::value_parser!(u32).range(200..=6000), help_heading = "Chart")]
+    pub height: u32,
+}
+
+/// `idx weights`.
+#[derive(Debug, Args)]
+pub struct WeightsArgs {
+    /// Input flags (--method: exactly one).
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// The date [default: the last index date].
+    #[arg(long, value_name = "YYYY-MM-DD", help_heading = "Weights")]
+    pub date: Option<NaiveDate>,
+
+    /// Write only the N largest (ranks and cumulative weights still count every constituent).
+    #[arg(long, value_name = "N", help_heading = "Weights")]
+    pub top: Option<usize>,
+
+    /// Sum the weights per value of this column of the prices file (e.g. group, sector).
+    #[arg(long, value_name = "COLUMN", help_heading = "Weights")]
+    pub by: Option<String>,
+
+    /// Decimals of weights.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=20), help_heading = "Output")]
+    pub decimals: u32,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Csv, help_heading = "Output")]
+    pub format: FormatArg,
+
+    /// Write to FILE (atomically) instead of stdout.
+    #[arg(short, long, value_name = "FILE", help_heading = "Output")]
+    pub output: Option<PathBuf>,
+}
+
+/// `idx share`.
+#[derive(Debug, Args)]
+pub struct ShareArgs {
+    /// Input flags (--method: exactly one).
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// The set's symbols, comma-separated.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "SYMBOLS",
+        required_unless_present = "members_file",
+        help_heading = "Share"
+    )]
+    pub members: Vec<String>,
+
+    /// A file listing the set's symbols (a `symbol` column, or one symbol per line).
+    #[arg(long, value_name = "FILE", help_heading = "Share")]
+    pub members_file: Option<String>,
+
+    /// Accept set members that are never in the index (warn instead of failing).
+    #[arg(long, help_heading = "Share")]
+    pub allow_missing: bool,
+
+    /// First date to write.
+    #[arg(long, value_name = "YYYY-MM-DD", help_heading = "Output")]
+    pub from: Option<NaiveDate>,
+
+    /// Last date to write.
+    #[arg(long, value_name = "YYYY-MM-DD", help_heading = "Output")]
+    pub to: Option<NaiveDate>,
+
+    /// Decimals of the share.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=20), help_heading = "Output")]
+    pub decimals: u32,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Csv, help_heading = "Output")]
+    pub format: FormatArg,
+
+    /// Write to FILE (atomically) instead of stdout.
+    #[arg(short, long, value_name = "FILE", help_heading = "Output")]
+    pub output: Option<PathBuf>,
+}
+
+/// `idx relative`.
+#[derive(Debug, Args)]
+pub struct RelativeArgs {
+    /// Input flags: with --method (two methods) the first file holds constituent data.
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// The second level file (B), when A and B come from two files.
+    #[arg(value_name = "B")]
+    pub other: Option<String>,
+
+    /// The level columns: one per file (A.csv B.csv), or two of one file (A,B).
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "NAME",
+        help_heading = "Relative"
+    )]
+    pub column: Vec<String>,
+
+    /// Rebase to 100 on this date [default: the first common date].
+    #[arg(
+        long = "rebase-date",
+        value_name = "YYYY-MM-DD",
+        help_heading = "Relative"
+    )]
+    pub rebase_date: Option<NaiveDate>,
+
+    /// Use the dates both series have, warning about the others (default: dates that only one
+    /// series has are an error).
+    #[arg(long, help_heading = "Relative")]
+    pub common_dates: bool,
+
+    /// First date to write.
+    #[arg(long, value_name = "YYYY-MM-DD", help_heading = "Output")]
+    pub from: Option<NaiveDate>,
+
+    /// Last date to write.
+    #[arg(long, value_name = "YYYY-MM-DD", help_heading = "Output")]
+    pub to: Option<NaiveDate>,
+
+    /// Output flags.
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 #[cfg(test)]

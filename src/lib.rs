@@ -9,6 +9,7 @@
 
 pub mod app;
 pub mod calc;
+pub mod chart;
 pub mod cli;
 pub mod error;
 pub mod input;

@@ -95,6 +95,21 @@ pub struct Engine {
     notices: Vec<Notice>,
     cons: Vec<Cons>,
     q: Vec<Decimal>,
+    keep_holdings: bool,
+    holdings: Vec<Vec<Holding>>,
+}
+
+/// A constituent's position in the index on a date (see [`Engine::holdings`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Holding {
+    /// The constituent.
+    pub symbol: SymbolId,
+    /// Its close (or the last close it is carried at).
+    pub price: Decimal,
+    /// Its index shares `q`.
+    pub index_shares: Decimal,
+    /// Its value in the index, `q · p`; its weight is this over the sum of all values.
+    pub value: Decimal,
 }
 
 fn overflow(date: NaiveDate, what: &'static str) -> CalcError {
@@ -186,7 +201,40 @@ impl Engine {
             notices: Vec::new(),
             cons: Vec::new(),
             q: Vec::new(),
+            keep_holdings: false,
+            holdings: Vec::new(),
         }
+    }
+
+    /// Keeps each date's [`Holding`]s so that [`Engine::holdings`] can answer (for weights).
+    pub fn keep_holdings(&mut self, keep: bool) {
+        self.keep_holdings = keep;
+        self.holdings = vec![Vec::new(); self.methods.len()];
+    }
+
+    /// The constituents of method `m` (index into [`IndexSpec::methods`]) on the last date
+    /// [`Engine::push`] returned an output for, when [`Engine::keep_holdings`] is on; sorted
+    /// by symbol id.
+    pub fn holdings(&self, m: usize) -> &[Holding] {
+        self.holdings.get(m).map_or(&[], |h| h.as_slice())
+    }
+
+    fn record_holdings(&mut self, m: usize, date: NaiveDate) -> Result<(), CalcError> {
+        if !self.keep_holdings {
+            return Ok(());
+        }
+        let mut h = std::mem::take(&mut self.holdings[m]);
+        h.clear();
+        for (c, &q) in self.cons.iter().zip(&self.q) {
+            h.push(Holding {
+                symbol: c.symbol,
+                price: c.price,
+                index_shares: q,
+                value: mul(q, c.price, date, "a constituent's value")?,
+            });
+        }
+        self.holdings[m] = h;
+        Ok(())
     }
 
     /// The specification being computed.
@@ -500,6 +548,7 @@ impl Engine {
                 (level, div(mv, level, date, "the divisor")?)
             }
         };
+        self.record_holdings(m, date)?;
         self.store_equal_weight_shares(m);
         let st = &mut self.methods[m];
         st.level = level;
@@ -668,6 +717,7 @@ impl Engine {
             }
             None => None,
         };
+        self.record_holdings(m, date)?;
         self.store_equal_weight_shares(m);
         let st = &mut self.methods[m];
         st.level = level;

@@ -66,7 +66,7 @@
 mod engine;
 mod schedule;
 
-pub use engine::{Engine, IndexSpec};
+pub use engine::{Engine, Holding, IndexSpec};
 pub use schedule::Rebalance;
 
 use chrono::NaiveDate;
@@ -295,6 +295,11 @@ impl MemberList {
             ps.iter()
                 .any(|&(s, e)| s.is_none_or(|s| s <= date) && e.is_none_or(|e| date <= e))
         })
+    }
+
+    /// The membership periods of `symbol`.
+    pub fn periods(&self, symbol: SymbolId) -> &[Period] {
+        self.periods.get(&symbol).map_or(&[], |v| v.as_slice())
     }
 
     /// All listed symbols, ascending.

@@ -18,6 +18,8 @@ pub struct ColumnNames {
     pub price: Option<String>,
     /// The shares column (default `shares`).
     pub shares: Option<String>,
+    /// The group column (default `group` or `sector`; when set, it must exist).
+    pub group: Option<String>,
 }
 
 /// One date of the prices file.
@@ -42,12 +44,18 @@ pub struct PriceData {
     pub has_shares: bool,
     /// Line of the first row that gives each day's divisor (parallel to `days`).
     pub divisor_lines: Vec<u64>,
+    /// Each row's group (index into `group_names`), parallel to `quotes`; empty without a
+    /// `group` column.
+    pub groups: Vec<Option<u32>>,
+    /// The distinct group labels, in order of first appearance.
+    pub group_names: Vec<String>,
 }
 
 struct Row {
     date: NaiveDate,
     quote: Quote,
     divisor: Option<Decimal>,
+    group: Option<u32>,
 }
 
 /// Reads the prices file.
@@ -91,6 +99,11 @@ pub fn read_prices(
     };
     let float_col = t.column(&["float", "iwf"], None)?;
     let divisor_col = t.column(&["divisor"], None)?;
+    let group_col = match columns.group.as_deref() {
+        Some(c) => Some(t.require(&["group"], Some(c), None, " (named by --group-by/--by)")?),
+        None => t.column(&["group", "sector"], None)?,
+    };
+    let mut group_names: Vec<String> = Vec::new();
 
     let mut rows: Vec<Row> = Vec::new();
     let mut records = 0u64;
@@ -144,7 +157,25 @@ pub fn read_prices(
                 )
                 .hint("fix the divisor or leave the cell empty"));
         }
+        let group = match group_col {
+            Some(c) => {
+                let g = t.text(c)?;
+                if g.is_empty() {
+                    None
+                } else {
+                    Some(match group_names.iter().position(|n| n == g) {
+                        Some(i) => i as u32,
+                        None => {
+                            group_names.push(g.to_string());
+                            group_names.len() as u32 - 1
+                        }
+                    })
+                }
+            }
+            None => None,
+        };
         rows.push(Row {
+            group,
             date,
             quote: Quote {
                 symbol,
@@ -170,6 +201,7 @@ pub fn read_prices(
 
     let mut data = PriceData {
         has_shares: shares_col.is_some(),
+        group_names,
         quotes: Vec::with_capacity(rows.len()),
         ..PriceData::default()
     };
@@ -214,6 +246,9 @@ pub fn read_prices(
             divisor: divisor.map(|d| d.0),
         });
         data.divisor_lines.push(divisor.map_or(0, |d| d.1));
+    }
+    if group_col.is_some() {
+        data.groups = rows.iter().map(|r| r.group).collect();
     }
     data.quotes = rows.into_iter().map(|r| r.quote).collect();
     Ok(data)

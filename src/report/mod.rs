@@ -1,3 +1,5 @@
-//! Reports on computed indices: returns, drawdown and volatility (pure: no I/O, no clock).
+//! Reports on computed indices: returns, drawdown, volatility, weights, shares and relative
+//! performance (pure: no I/O, no clock).
 
 pub mod returns;
+pub mod weights;
