@@ -58,8 +58,8 @@ pub enum Command {
     /// shares.
     ///
     /// Reads a date,value... CSV (such as idx compute's output): one line per numeric column
-    /// (divisor and constituents are not series), with a legend, dates on the x axis and round
-    /// numbers on the y axis.
+    /// (the counts divisor, constituents and members are not series), with a legend, dates on
+    /// the x axis and round numbers on the y axis.
     #[command(after_help = CHART_EXAMPLES)]
     Chart(ChartArgs),
 }
@@ -404,7 +404,8 @@ pub struct ChartArgs {
     pub format: Option<ChartFormatArg>,
 
     /// The columns to draw, one line each, in this order (comma-separated or repeated)
-    /// [default: every numeric column but the date, divisor and constituents].
+    /// [default: every numeric column but the date and the counts divisor, constituents and
+    /// members].
     #[arg(
         long,
         value_delimiter = ',',

@@ -394,6 +394,11 @@ fn compute_output_from_stdin_charts_its_levels_only() {
                   2024-01-03,100.82,16690250000,12\n";
     let out = succeeds(idx().args(["chart", "-", "-o", "-"]).write_stdin(single));
     parse_svg(&out).assert_legend(&["level"]);
+
+    // idx share's output: the share, not the member count.
+    let share = "date,share,members\n2024-11-05,0.5000000000,2\n2024-11-06,0.4939759036,2\n";
+    let out = succeeds(idx().args(["chart", "-o", "-"]).write_stdin(share));
+    parse_svg(&out).assert_legend(&["share"]);
 }
 
 #[test]

@@ -12,8 +12,9 @@ use rust_decimal::Decimal;
 use std::fs::File;
 use std::io::{self, BufReader, Read};
 
-/// Columns of `idx compute`'s output that are not series.
-const NOT_SERIES: [&str; 2] = ["divisor", "constituents"];
+/// Columns of idx's outputs that are not series: `compute`'s divisor and constituent count, and
+/// `share`'s member count.
+const NOT_SERIES: [&str; 3] = ["divisor", "constituents", "members"];
 
 /// How to read the input.
 #[derive(Clone, Debug)]
@@ -191,9 +192,8 @@ pub fn read(opts: &ReadOptions) -> Result<ChartData, DataError> {
                 .line(1)
                 .hint(format!(
                     "give a CSV with a date column and one or more columns of numbers \
-                     ({} and {} are not series; columns found: {})",
-                    NOT_SERIES[0],
-                    NOT_SERIES[1],
+                     ({} are not series; columns found: {})",
+                    NOT_SERIES.join(", "),
                     found()
                 )));
         }

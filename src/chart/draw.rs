@@ -168,9 +168,9 @@ fn draw<DB: DrawingBackend>(
     lines: Lines,
 ) -> DrawResult<DB> {
     let (w, h) = (f64::from(style.width), f64::from(style.height));
-    // Text and lines grow with larger images (1 at the default 1000 × 600 and below: smaller
-    // text would not be legible in a PNG). plotters sizes text by
-    // its line height: an SVG font-size is 1/1.24 of it (15.5 → 12.5 px).
+    // Text and lines grow with larger images (s = 1 at the default 1000 × 600 and below:
+    // smaller text would not be legible in a PNG). plotters sizes text by its line height: an
+    // SVG font-size is 1/1.24 of it (15.5 → 12.5 px).
     let s = (w / 1000.0).min(h / 600.0).clamp(1.0, 4.0);
     let px = |v: f64| (v * s).round() as i32;
     let font = |size: f64| TextStyle::from((FAMILY, size * s).into_font()).color(&TEXT);

@@ -2,9 +2,10 @@
 //! or PNG.
 //!
 //! The input is any `date,value...` CSV, such as `idx compute`'s output: one line per numeric
-//! column (its `divisor` and `constituents` columns are not series). Values are parsed and
-//! checked exactly ([`data`]); ticks are chosen by pure functions ([`ticks`]); `plotters` draws
-//! the chart in memory ([`draw`]) and [`crate::output::emit`] writes it atomically.
+//! column (the counts `divisor`, `constituents` and `members` are not series). Values are parsed
+//! and checked exactly ([`read`]); ticks are chosen by pure functions ([`ticks`]); `plotters`
+//! draws the chart in memory ([`svg()`], [`png()`]) and [`crate::output::emit`] writes it
+//! atomically.
 
 mod bitmap;
 mod data;

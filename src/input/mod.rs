@@ -14,7 +14,7 @@ use crate::calc::SymbolId;
 use crate::error::DataError;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::fs::File;
 use std::io::{self, BufReader, Read};
 use std::path::PathBuf;
@@ -106,7 +106,7 @@ fn parse_iso(b: &[u8]) -> Option<NaiveDate> {
 /// Symbol interning: names ↔ dense ids.
 #[derive(Clone, Debug, Default)]
 pub struct Symbols {
-    ids: HashMap<Box<str>, SymbolId>,
+    ids: FxHashMap<Box<str>, SymbolId>,
     names: Vec<Box<str>>,
 }
 
@@ -162,7 +162,6 @@ impl Table {
         let name = source.name();
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(true)
-            .trim(csv::Trim::All)
             .from_reader(source.open()?);
         let headers = reader
             .byte_headers()
@@ -279,8 +278,9 @@ impl Table {
         self.record.position().map_or(0, |p| p.line())
     }
 
-    fn raw(&self, col: usize) -> &[u8] {
-        self.record.get(col).unwrap_or_default()
+    /// The bytes of column `col`, without surrounding spaces.
+    pub(crate) fn raw(&self, col: usize) -> &[u8] {
+        self.record.get(col).unwrap_or_default().trim_ascii()
     }
 
     /// An error about the value in column `col` of the current record.
@@ -359,8 +359,44 @@ impl Table {
     }
 }
 
+/// Parses a plain decimal of at most 18 digits (`-123.45`) straight from its bytes.
+fn parse_small_decimal(b: &[u8]) -> Option<Decimal> {
+    let (negative, digits) = match b.first()? {
+        b'-' => (true, &b[1..]),
+        b'+' => (false, &b[1..]),
+        _ => (false, b),
+    };
+    if digits.is_empty() || digits.len() > 19 {
+        return None;
+    }
+    let (mut mantissa, mut scale, mut seen_dot, mut count) = (0i64, 0u32, false, 0);
+    for &c in digits {
+        match c {
+            b'0'..=b'9' => {
+                mantissa = mantissa * 10 + i64::from(c - b'0');
+                count += 1;
+                if seen_dot {
+                    scale += 1;
+                }
+            }
+            b'.' if !seen_dot => seen_dot = true,
+            _ => return None,
+        }
+    }
+    if count == 0 || count > 18 {
+        return None;
+    }
+    Some(Decimal::new(
+        if negative { -mantissa } else { mantissa },
+        scale,
+    ))
+}
+
 /// Parses a decimal exactly from its text.
 pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
+    if let Some(d) = parse_small_decimal(text.as_bytes()) {
+        return Ok(d);
+    }
     let plain = text
         .bytes()
         .enumerate()
@@ -402,6 +438,17 @@ mod tests {
     fn decimals_parse_exactly_or_not_at_all() {
         assert_eq!(parse_decimal("101.10").unwrap().to_string(), "101.10");
         assert_eq!(parse_decimal("-0.5").unwrap().to_string(), "-0.5");
+        assert_eq!(parse_decimal("+7").unwrap().to_string(), "7");
+        assert_eq!(parse_decimal("5.").unwrap().to_string(), "5");
+        assert_eq!(parse_decimal(".25").unwrap().to_string(), "0.25");
+        assert_eq!(
+            parse_decimal("123456789012345678.9").unwrap().to_string(),
+            "123456789012345678.9"
+        );
+        assert_eq!(
+            parse_decimal("-999999999999999999").unwrap().to_string(),
+            "-999999999999999999"
+        );
         assert!(parse_decimal("abc").is_err());
         assert!(parse_decimal("1,5").is_err());
         assert!(parse_decimal("NaN").is_err());

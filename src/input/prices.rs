@@ -51,14 +51,235 @@ pub struct PriceData {
     pub group_names: Vec<String>,
 }
 
-struct Row {
-    date: NaiveDate,
-    quote: Quote,
-    divisor: Option<Decimal>,
-    group: Option<u32>,
+/// One checked row of the prices file.
+pub(crate) struct Row {
+    pub(crate) date: NaiveDate,
+    pub(crate) quote: Quote,
+    pub(crate) divisor: Option<Decimal>,
+    pub(crate) group: Option<u32>,
 }
 
-/// Reads the prices file.
+struct NameOnly(String);
+
+impl NameOnly {
+    fn name(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The prices file's columns, found in its header.
+struct PriceColumns {
+    date: usize,
+    symbol: usize,
+    price: usize,
+    shares: Option<usize>,
+    float: Option<usize>,
+    divisor: Option<usize>,
+    group: Option<usize>,
+}
+
+/// Reads the prices file row by row, checking every value.
+pub(crate) struct PriceReader {
+    t: Table,
+    cols: PriceColumns,
+    group_names: Vec<String>,
+    records: u64,
+    last_date: Option<(Vec<u8>, NaiveDate)>,
+}
+
+impl PriceReader {
+    /// Opens the prices file and finds its columns.
+    pub(crate) fn open(
+        source: &Source,
+        columns: &ColumnNames,
+        need_shares: bool,
+    ) -> Result<Self, DataError> {
+        let t = Table::open(source)?;
+        let date = t.require(&["date"], columns.date.as_deref(), Some("--date-col"), "")?;
+        let symbol = t.require(
+            &["symbol", "ticker", "code"],
+            columns.symbol.as_deref(),
+            Some("--symbol-col"),
+            "",
+        )?;
+        let price = t.require(
+            &["price", "close"],
+            columns.price.as_deref(),
+            Some("--price-col"),
+            "",
+        )?;
+        let shares = if need_shares {
+            Some(t.require(
+                &["shares"],
+                columns.shares.as_deref(),
+                Some("--shares-col"),
+                " (cap-weighted needs share counts: add a shares column or give --shares FILE)",
+            )?)
+        } else {
+            match columns.shares.as_deref() {
+                Some(c) => Some(t.require(&["shares"], Some(c), Some("--shares-col"), "")?),
+                None => t.column(&["shares"], None)?,
+            }
+        };
+        let float = t.column(&["float", "iwf"], None)?;
+        let divisor = t.column(&["divisor"], None)?;
+        let group = match columns.group.as_deref() {
+            Some(c) => Some(t.require(&["group"], Some(c), None, " (named by --group-by/--by)")?),
+            None => t.column(&["group", "sector"], None)?,
+        };
+        Ok(PriceReader {
+            t,
+            cols: PriceColumns {
+                date,
+                symbol,
+                price,
+                shares,
+                float,
+                divisor,
+                group,
+            },
+            group_names: Vec::new(),
+            records: 0,
+            last_date: None,
+        })
+    }
+
+    /// The file's name for messages.
+    pub(crate) fn name(&self) -> &str {
+        self.t.name()
+    }
+
+    /// Whether the file has a shares column.
+    pub(crate) fn has_shares(&self) -> bool {
+        self.cols.shares.is_some()
+    }
+
+    /// Whether the file has a group column.
+    pub(crate) fn has_groups(&self) -> bool {
+        self.cols.group.is_some()
+    }
+
+    /// The group labels seen so far.
+    pub(crate) fn group_names(&self) -> &[String] {
+        &self.group_names
+    }
+
+    /// Records read so far (including skipped ones).
+    pub(crate) fn records(&self) -> u64 {
+        self.records
+    }
+
+    /// The next row, checked; rows of symbols not on `members` are skipped unchecked.
+    pub(crate) fn next_row(
+        &mut self,
+        dates: &DateParser,
+        symbols: &mut Symbols,
+        members: Option<&MemberList>,
+    ) -> Result<Option<Row>, DataError> {
+        let c = &self.cols;
+        loop {
+            if !self.t.next()? {
+                return Ok(None);
+            }
+            self.records += 1;
+            let t = &self.t;
+            let name = t.symbol(c.symbol)?;
+            let symbol = match members {
+                Some(list) => match symbols.get(name).filter(|&s| list.contains(s)) {
+                    Some(s) => s,
+                    None => continue,
+                },
+                None => symbols.intern(name),
+            };
+            let raw_date = t.raw(c.date);
+            let date = match &self.last_date {
+                Some((bytes, d)) if bytes.as_slice() == raw_date => *d,
+                _ => {
+                    let d = t.date(c.date, dates)?;
+                    self.last_date = Some((raw_date.to_vec(), d));
+                    d
+                }
+            };
+            let price = t.decimal(c.price)?;
+            if price <= Decimal::ZERO {
+                return Err(t
+                    .error(c.price, "the price must be greater than 0")
+                    .hint("fix the price or remove the row"));
+            }
+            let shares = match c.shares {
+                Some(col) => t.opt_decimal(col)?,
+                None => None,
+            };
+            if shares.is_some_and(|s| s < Decimal::ZERO) {
+                return Err(t
+                    .error(c.shares.unwrap_or_default(), "shares cannot be negative")
+                    .hint("fix the share count (0 is allowed: a weight of zero)"));
+            }
+            let float = match c.float {
+                Some(col) => t.opt_decimal(col)?,
+                None => None,
+            };
+            if float.is_some_and(|f| f <= Decimal::ZERO || f > Decimal::ONE) {
+                return Err(t
+                    .error(
+                        c.float.unwrap_or_default(),
+                        "the float factor must be in (0, 1]",
+                    )
+                    .hint("write the investable-weight factor as a fraction, e.g. 0.85"));
+            }
+            let divisor = match c.divisor {
+                Some(col) => t.opt_decimal(col)?,
+                None => None,
+            };
+            if divisor.is_some_and(|d| d <= Decimal::ZERO) {
+                return Err(t
+                    .error(
+                        c.divisor.unwrap_or_default(),
+                        "the divisor must be greater than 0",
+                    )
+                    .hint("fix the divisor or leave the cell empty"));
+            }
+            let group = match c.group {
+                Some(col) => {
+                    let g = t.text(col)?;
+                    if g.is_empty() {
+                        None
+                    } else {
+                        Some(match self.group_names.iter().position(|n| n == g) {
+                            Some(i) => i as u32,
+                            None => {
+                                self.group_names.push(g.to_string());
+                                self.group_names.len() as u32 - 1
+                            }
+                        })
+                    }
+                }
+                None => None,
+            };
+            return Ok(Some(Row {
+                group,
+                date,
+                quote: Quote {
+                    symbol,
+                    price,
+                    shares,
+                    float,
+                    line: t.line(),
+                },
+                divisor,
+            }));
+        }
+    }
+
+    /// The error for a file without data rows.
+    pub(crate) fn header_only(&self) -> DataError {
+        DataError::new("no data rows: the file has only a header")
+            .file(self.name())
+            .hint("give at least one row of date, symbol and price")
+    }
+}
+
+/// Reads the whole prices file, in any row order.
 ///
 /// With `members`, rows of symbols that are not on the list are skipped without being checked
 /// (they cannot affect the index). `need_shares` makes a missing `shares` column an error.
@@ -70,128 +291,19 @@ pub fn read_prices(
     members: Option<&MemberList>,
     need_shares: bool,
 ) -> Result<PriceData, DataError> {
-    let mut t = Table::open(source)?;
-    let date_col = t.require(&["date"], columns.date.as_deref(), Some("--date-col"), "")?;
-    let sym_col = t.require(
-        &["symbol", "ticker", "code"],
-        columns.symbol.as_deref(),
-        Some("--symbol-col"),
-        "",
-    )?;
-    let price_col = t.require(
-        &["price", "close"],
-        columns.price.as_deref(),
-        Some("--price-col"),
-        "",
-    )?;
-    let shares_col = if need_shares {
-        Some(t.require(
-            &["shares"],
-            columns.shares.as_deref(),
-            Some("--shares-col"),
-            " (cap-weighted needs share counts: add a shares column or give --shares FILE)",
-        )?)
-    } else {
-        match columns.shares.as_deref() {
-            Some(c) => Some(t.require(&["shares"], Some(c), Some("--shares-col"), "")?),
-            None => t.column(&["shares"], None)?,
-        }
-    };
-    let float_col = t.column(&["float", "iwf"], None)?;
-    let divisor_col = t.column(&["divisor"], None)?;
-    let group_col = match columns.group.as_deref() {
-        Some(c) => Some(t.require(&["group"], Some(c), None, " (named by --group-by/--by)")?),
-        None => t.column(&["group", "sector"], None)?,
-    };
-    let mut group_names: Vec<String> = Vec::new();
-
+    let mut reader = PriceReader::open(source, columns, need_shares)?;
     let mut rows: Vec<Row> = Vec::new();
-    let mut records = 0u64;
-    while t.next()? {
-        records += 1;
-        let name = t.symbol(sym_col)?;
-        let symbol = match members {
-            Some(list) => match symbols.get(name).filter(|&s| list.contains(s)) {
-                Some(s) => s,
-                None => continue,
-            },
-            None => symbols.intern(name),
-        };
-        let date = t.date(date_col, dates)?;
-        let price = t.decimal(price_col)?;
-        if price <= Decimal::ZERO {
-            return Err(t
-                .error(price_col, "the price must be greater than 0")
-                .hint("fix the price or remove the row"));
-        }
-        let shares = match shares_col {
-            Some(c) => t.opt_decimal(c)?,
-            None => None,
-        };
-        if shares.is_some_and(|s| s < Decimal::ZERO) {
-            return Err(t
-                .error(shares_col.unwrap_or_default(), "shares cannot be negative")
-                .hint("fix the share count (0 is allowed: a weight of zero)"));
-        }
-        let float = match float_col {
-            Some(c) => t.opt_decimal(c)?,
-            None => None,
-        };
-        if float.is_some_and(|f| f <= Decimal::ZERO || f > Decimal::ONE) {
-            return Err(t
-                .error(
-                    float_col.unwrap_or_default(),
-                    "the float factor must be in (0, 1]",
-                )
-                .hint("write the investable-weight factor as a fraction, e.g. 0.85"));
-        }
-        let divisor = match divisor_col {
-            Some(c) => t.opt_decimal(c)?,
-            None => None,
-        };
-        if divisor.is_some_and(|d| d <= Decimal::ZERO) {
-            return Err(t
-                .error(
-                    divisor_col.unwrap_or_default(),
-                    "the divisor must be greater than 0",
-                )
-                .hint("fix the divisor or leave the cell empty"));
-        }
-        let group = match group_col {
-            Some(c) => {
-                let g = t.text(c)?;
-                if g.is_empty() {
-                    None
-                } else {
-                    Some(match group_names.iter().position(|n| n == g) {
-                        Some(i) => i as u32,
-                        None => {
-                            group_names.push(g.to_string());
-                            group_names.len() as u32 - 1
-                        }
-                    })
-                }
-            }
-            None => None,
-        };
-        rows.push(Row {
-            group,
-            date,
-            quote: Quote {
-                symbol,
-                price,
-                shares,
-                float,
-                line: t.line(),
-            },
-            divisor,
-        });
+    while let Some(row) = reader.next_row(dates, symbols, members)? {
+        rows.push(row);
     }
-    if records == 0 {
-        return Err(DataError::new("no data rows: the file has only a header")
-            .file(t.name())
-            .hint("give at least one row of date, symbol and price"));
+    if reader.records() == 0 {
+        return Err(reader.header_only());
     }
+    let name = reader.name().to_string();
+    let group_col = reader.has_groups().then_some(());
+    let shares_col = reader.has_shares().then_some(());
+    let group_names = reader.group_names().to_vec();
+    let t = NameOnly(name);
     let sorted = rows
         .windows(2)
         .all(|w| (w[0].date, w[0].quote.symbol) < (w[1].date, w[1].quote.symbol));
