@@ -307,8 +307,6 @@ pub struct Loaded {
     pub members: Option<MemberList>,
     /// The shares schedule.
     pub shares: Option<SharesSchedule>,
-    prices_name: String,
-    actions_name: String,
 }
 
 impl Loaded {
@@ -414,8 +412,6 @@ pub fn load_input(req: &InputRequest) -> Result<Loaded, Error> {
         file_divisors,
         members,
         shares,
-        prices_name,
-        actions_name,
     })
 }
 
@@ -424,9 +420,213 @@ pub fn load_input(req: &InputRequest) -> Result<Loaded, Error> {
 pub type Observer<'a> = dyn FnMut(&Loaded, usize, &DayOutput, &Engine) -> Result<(), Error> + 'a;
 
 /// Reads the input files and computes the index: the one path every command uses.
+///
+/// A prices file sorted by date is streamed one date at a time (memory for one date's rows);
+/// a file in any other order, or stdin, is read whole and sorted first. Both feed the same
+/// [`DayRunner`].
 pub fn compute_index(req: &InputRequest, warn: &mut dyn FnMut(&str)) -> Result<IndexRun, Error> {
+    if matches!(req.prices, Source::Path(_)) {
+        if let Some(run) = stream_index(req, warn)? {
+            return Ok(run);
+        }
+    }
     let loaded = load_input(req)?;
     run_index(req, &loaded, None, warn, None)
+}
+
+/// The divisor of `date` from the prices file must agree with the divisors file's.
+fn check_file_divisor(
+    req: &InputRequest,
+    date: NaiveDate,
+    column: Option<(Decimal, u64)>,
+    file_divisors: &BTreeMap<NaiveDate, (Decimal, u64)>,
+) -> Result<(), Error> {
+    if let (Some((d, line)), Some(&(fd, fline))) = (column, file_divisors.get(&date)) {
+        if d != fd {
+            return Err(DataError::new(format!(
+                "two divisors on {date}: {d} here and {fd} on line {fline} of {}",
+                req.divisors.as_ref().map(Source::name).unwrap_or_default()
+            ))
+            .file(req.prices.name())
+            .line(line)
+            .column("divisor")
+            .hint("a date has one divisor: make the two inputs agree")
+            .into());
+        }
+    }
+    Ok(())
+}
+
+/// Streams a date-sorted prices file through the engine; `None` if the file turns out not to
+/// be sorted by date (warnings are held back until the end, so nothing is said twice).
+fn stream_index(req: &InputRequest, warn: &mut dyn FnMut(&str)) -> Result<Option<IndexRun>, Error> {
+    let mut symbols = Symbols::new();
+    let dates = &req.dates;
+    let members = match &req.constituents {
+        Some(src) => Some(input::read_constituents(src, dates, &mut symbols)?),
+        None => None,
+    };
+    let shares = match &req.shares {
+        Some(src) => Some(input::read_shares(src, dates, &mut symbols)?),
+        None => None,
+    };
+    let actions = match &req.actions {
+        Some(src) => input::read_actions(src, dates, &mut symbols, members.as_ref())?,
+        None => Vec::new(),
+    };
+    let file_divisors = match &req.divisors {
+        Some(src) => input::read_divisors(src, dates)?,
+        None => BTreeMap::new(),
+    };
+    let need_shares = req.spec.methods.contains(&Method::CapWeighted) && shares.is_none();
+    let mut reader = input::PriceReader::open(&req.prices, &req.columns, need_shares)?;
+    let mut runner = DayRunner::new(
+        req,
+        members.clone(),
+        shares,
+        &actions,
+        &file_divisors,
+        false,
+    );
+    let mut warnings: Vec<String> = Vec::new();
+    let mut held = |m: &str| warnings.push(m.to_string());
+
+    // One thread reads and checks the rows and assembles each date; this one computes.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<StreamMsg>(64);
+    let reader_symbols = symbols.clone();
+    let outcome = std::thread::scope(|scope| -> Result<Option<()>, Error> {
+        let members = members.as_ref();
+        scope.spawn(move || read_days(&mut reader, reader_symbols, dates, members, &tx));
+        let mut divisor_checked = false;
+        // An error is only final once the file is known to be sorted by date: a later row
+        // dated earlier means the dates seen so far were not the first ones.
+        let mut pending: Option<Error> = None;
+        loop {
+            let Ok(msg) = rx.recv() else {
+                return pending.map_or(Ok(Some(())), Err);
+            };
+            match msg {
+                StreamMsg::Failed(e) => return Err(pending.unwrap_or_else(|| e.into())),
+                StreamMsg::Unsorted => return Ok(None),
+                StreamMsg::End => return pending.map_or(Ok(Some(())), Err),
+                StreamMsg::Day { .. } if pending.is_some() => {}
+                StreamMsg::Day {
+                    date,
+                    quotes,
+                    divisor,
+                    names,
+                } => {
+                    for n in &names {
+                        symbols.intern(n);
+                    }
+                    let step = (|| -> Result<(), Error> {
+                        if divisor.is_some() && !divisor_checked {
+                            check_divisor_methods(
+                                &req.spec.methods,
+                                "the prices file's divisor column",
+                            )?;
+                            divisor_checked = true;
+                        }
+                        check_file_divisor(req, date, divisor, &file_divisors)?;
+                        runner.day(
+                            date,
+                            &quotes,
+                            divisor.map(|d| d.0),
+                            &symbols,
+                            &mut held,
+                            false,
+                        )?;
+                        Ok(())
+                    })();
+                    if let Err(e) = step {
+                        pending = Some(e);
+                    }
+                }
+            }
+        }
+    });
+    if outcome?.is_none() {
+        return Ok(None);
+    }
+    let run = runner.finish(&symbols, &mut held, true)?;
+    for w in &warnings {
+        warn(w);
+    }
+    Ok(Some(run))
+}
+
+/// What the reading thread of [`stream_index`] sends.
+enum StreamMsg {
+    /// A complete date: its quotes sorted by symbol, its divisor, and the names of the symbols
+    /// first seen since the previous message (in id order).
+    Day {
+        date: NaiveDate,
+        quotes: Vec<crate::calc::Quote>,
+        divisor: Option<(Decimal, u64)>,
+        names: Vec<String>,
+    },
+    /// A row dated before the previous one: the file is not sorted by date.
+    Unsorted,
+    /// The end of the file.
+    End,
+    /// A problem in the file.
+    Failed(DataError),
+}
+
+/// Reads the prices file date by date and sends each date to `tx`.
+fn read_days(
+    reader: &mut input::PriceReader,
+    mut symbols: Symbols,
+    dates: &DateParser,
+    members: Option<&MemberList>,
+    tx: &std::sync::mpsc::SyncSender<StreamMsg>,
+) {
+    let mut sent_names = symbols.len();
+    let mut rows: Vec<input::Row> = Vec::new();
+    let result = (|| -> Result<StreamMsg, DataError> {
+        loop {
+            let row = reader.next_row(dates, &mut symbols, members)?;
+            if let (Some(r), Some(first)) = (&row, rows.first()) {
+                if r.date < first.date {
+                    return Ok(StreamMsg::Unsorted);
+                }
+            }
+            let complete = match (&row, rows.first()) {
+                (Some(r), Some(first)) => r.date != first.date,
+                (None, Some(_)) => true,
+                _ => false,
+            };
+            if complete {
+                if !rows.is_sorted_by_key(|r| r.quote.symbol) {
+                    rows.sort_unstable_by_key(|r| (r.quote.symbol, r.quote.line));
+                }
+                let divisor = input::check_day(&rows, reader.name(), &symbols)?;
+                let names = (sent_names..symbols.len())
+                    .map(|i| symbols.name(i as u32).to_string())
+                    .collect();
+                sent_names = symbols.len();
+                let msg = StreamMsg::Day {
+                    date: rows[0].date,
+                    quotes: rows.drain(..).map(|r| r.quote).collect(),
+                    divisor,
+                    names,
+                };
+                if tx.send(msg).is_err() {
+                    // The computing side stopped (an error): nothing more to do.
+                    return Ok(StreamMsg::End);
+                }
+            }
+            match row {
+                Some(r) => rows.push(r),
+                None => break,
+            }
+        }
+        if reader.records() == 0 {
+            return Err(reader.header_only());
+        }
+        Ok(StreamMsg::End)
+    })();
+    let _ = tx.send(result.unwrap_or_else(StreamMsg::Failed));
 }
 
 /// Computes the index of `loaded`, or with `group` the index of that group's rows only, calling
@@ -438,44 +638,26 @@ pub fn run_index(
     warn: &mut dyn FnMut(&str),
     mut observe: Option<&mut Observer<'_>>,
 ) -> Result<IndexRun, Error> {
-    let Loaded {
-        symbols,
-        prices,
-        actions,
-        file_divisors,
-        ..
-    } = loaded;
-    let (prices_name, actions_name) = (&loaded.prices_name, &loaded.actions_name);
-    let mut spec = req.spec.clone();
-    spec.members = match group {
+    let prices = &loaded.prices;
+    let members = match group {
         Some(g) => loaded
             .members
             .as_ref()
             .map(|m| members_of_group(m, loaded, g)),
         None => loaded.members.clone(),
     };
-    spec.shares = loaded.shares.clone();
-    let mut engine = Engine::new(spec);
-    engine.keep_holdings(observe.is_some());
-    let mut days = Vec::with_capacity(prices.days.len());
-    let mut next_action = 0;
-    let (mut quotes, mut day_actions) = (Vec::new(), Vec::new());
+    let mut runner = DayRunner::new(
+        req,
+        members,
+        loaded.shares.clone(),
+        &loaded.actions,
+        &loaded.file_divisors,
+        observe.is_some(),
+    );
+    let mut quotes = Vec::new();
     for (k, day) in prices.days.iter().enumerate() {
-        while next_action < actions.len() && actions[next_action].date < day.date {
-            next_action += 1;
-        }
-        let start = next_action;
-        while next_action < actions.len() && actions[next_action].date == day.date {
-            next_action += 1;
-        }
-        let divisor = day
-            .divisor
-            .or_else(|| file_divisors.get(&day.date).map(|d| d.0));
-        let (day_quotes, todays_actions) = match group {
-            None => (
-                &prices.quotes[day.quotes.clone()],
-                &actions[start..next_action],
-            ),
+        let day_quotes = match group {
+            None => &prices.quotes[day.quotes.clone()],
             Some(g) => {
                 quotes.clear();
                 quotes.extend(
@@ -484,79 +666,195 @@ pub fn run_index(
                         .filter(|&i| prices.groups.get(i).copied().flatten() == Some(g))
                         .map(|i| prices.quotes[i].clone()),
                 );
-                day_actions.clear();
-                day_actions.extend(
-                    actions[start..next_action]
-                        .iter()
-                        .filter(|a| quotes.binary_search_by_key(&a.symbol, |q| q.symbol).is_ok())
-                        .cloned(),
-                );
-                (&quotes[..], &day_actions[..])
+                &quotes[..]
             }
         };
-        let result = engine.push(crate::calc::DayInput {
-            date: day.date,
-            quotes: day_quotes,
-            actions: todays_actions,
+        let produced = runner.day(
+            day.date,
+            day_quotes,
+            day.divisor,
+            &loaded.symbols,
+            warn,
+            group.is_some(),
+        )?;
+        if let (true, Some(f), Some(out)) = (produced, observe.as_mut(), runner.days.last()) {
+            f(loaded, k, out, &runner.engine)?;
+        }
+    }
+    runner.finish(&loaded.symbols, warn, group.is_none())
+}
+
+/// Feeds dates to the engine: the one loop of every path (buffered or streaming), with the
+/// checks that need the actions and the given divisors.
+pub struct DayRunner<'a> {
+    req: &'a InputRequest,
+    engine: Engine,
+    actions: &'a [Action],
+    next_action: usize,
+    file_divisors: &'a BTreeMap<NaiveDate, (Decimal, u64)>,
+    first_date: Option<NaiveDate>,
+    base_given_divisor: Option<Decimal>,
+    days: Vec<DayOutput>,
+    day_actions: Vec<Action>,
+}
+
+impl<'a> DayRunner<'a> {
+    /// A runner for `req` with its member list, share schedule, actions and divisors.
+    pub fn new(
+        req: &'a InputRequest,
+        members: Option<MemberList>,
+        shares: Option<SharesSchedule>,
+        actions: &'a [Action],
+        file_divisors: &'a BTreeMap<NaiveDate, (Decimal, u64)>,
+        keep_holdings: bool,
+    ) -> Self {
+        let mut spec = req.spec.clone();
+        spec.members = members;
+        spec.shares = shares;
+        let mut engine = Engine::new(spec);
+        engine.keep_holdings(keep_holdings);
+        DayRunner {
+            req,
+            engine,
+            actions,
+            next_action: 0,
+            file_divisors,
+            first_date: None,
+            base_given_divisor: None,
+            days: Vec::new(),
+            day_actions: Vec::new(),
+        }
+    }
+
+    fn error(&self, e: CalcError, symbols: &Symbols) -> Error {
+        calc_error(
+            e,
+            symbols,
+            &self.req.prices.name(),
+            &self
+                .req
+                .actions
+                .as_ref()
+                .map(Source::name)
+                .unwrap_or_default(),
+        )
+    }
+
+    /// Computes one date (ascending); returns whether it is an index date. `quotes` are sorted
+    /// by symbol; with `filter_actions` (a group's index) actions of symbols without a quote
+    /// here belong to another group.
+    pub fn day(
+        &mut self,
+        date: NaiveDate,
+        quotes: &[crate::calc::Quote],
+        column_divisor: Option<Decimal>,
+        symbols: &Symbols,
+        warn: &mut dyn FnMut(&str),
+        filter_actions: bool,
+    ) -> Result<bool, Error> {
+        // Actions dated between two dates of the data have no price row on their date.
+        while let Some(a) = self.actions.get(self.next_action).filter(|a| a.date < date) {
+            if self.first_date.is_some() && !filter_actions {
+                let e = CalcError::ActionWithoutPrice {
+                    date: a.date,
+                    symbol: a.symbol,
+                    line: a.line,
+                };
+                return Err(self.error(e, symbols));
+            }
+            self.next_action += 1;
+        }
+        self.first_date.get_or_insert(date);
+        let start = self.next_action;
+        while self
+            .actions
+            .get(self.next_action)
+            .is_some_and(|a| a.date == date)
+        {
+            self.next_action += 1;
+        }
+        let mut todays = &self.actions[start..self.next_action];
+        if filter_actions {
+            self.day_actions.clear();
+            self.day_actions.extend(
+                todays
+                    .iter()
+                    .filter(|a| quotes.binary_search_by_key(&a.symbol, |q| q.symbol).is_ok())
+                    .cloned(),
+            );
+            todays = &self.day_actions;
+        }
+        let divisor = column_divisor.or_else(|| self.file_divisors.get(&date).map(|d| d.0));
+        let result = self.engine.push(crate::calc::DayInput {
+            date,
+            quotes,
+            actions: todays,
             divisor,
         });
-        if !req.quiet {
-            for notice in engine.take_notices() {
+        if !self.req.quiet {
+            for notice in self.engine.take_notices() {
                 warn(&notice_text(&notice, symbols));
             }
         }
         match result {
             Ok(Some(out)) => {
-                if let Some(f) = observe.as_mut() {
-                    f(loaded, k, &out, &engine)?;
+                if self.days.is_empty() {
+                    self.base_given_divisor = divisor;
                 }
-                days.push(out);
+                self.days.push(out);
+                Ok(true)
             }
-            Ok(None) => {}
-            Err(e) => return Err(calc_error(e, symbols, prices_name, actions_name)),
+            Ok(None) => Ok(false),
+            Err(e) => Err(self.error(e, symbols)),
         }
     }
-    engine
-        .finish()
-        .map_err(|e| calc_error(e, symbols, prices_name, actions_name))?;
-    // `--divisor` and a divisor given for the base date by a file must agree.
-    if let (Some(flag), Some(base)) = (req.spec.base_divisor, days.first()) {
-        let from_file = prices
-            .days
-            .binary_search_by_key(&base.date, |d| d.date)
-            .ok()
-            .and_then(|i| prices.days[i].divisor)
-            .or_else(|| file_divisors.get(&base.date).map(|d| d.0));
-        if let Some(d) = from_file.filter(|d| *d != flag) {
-            return Err(Error::usage(
-                format!(
-                    "--divisor {flag} contradicts the divisor {d} given for the base date {}",
-                    base.date
-                ),
-                "drop --divisor or make the inputs agree",
-            ));
-        }
-    }
-    if !req.quiet && group.is_none() {
-        let first = days.first().map(|d| d.date);
-        for (date, (_, line)) in file_divisors {
-            let used = first.is_some_and(|f| *date >= f)
-                && days.binary_search_by_key(date, |d| d.date).is_ok();
-            if !used {
-                warn(&format!(
-                    "{} line {line}: the divisor for {date} is not used: it is not an index date \
-                     on or after the base date",
-                    req.divisors.as_ref().map(Source::name).unwrap_or_default()
+
+    /// Ends the run: checks the base date and the given divisors.
+    pub fn finish(
+        self,
+        symbols: &Symbols,
+        warn: &mut dyn FnMut(&str),
+        report_unused_divisors: bool,
+    ) -> Result<IndexRun, Error> {
+        self.engine.finish().map_err(|e| self.error(e, symbols))?;
+        let req = self.req;
+        // `--divisor` and a divisor given for the base date by a file must agree.
+        if let (Some(flag), Some(base), Some(d)) = (
+            req.spec.base_divisor,
+            self.days.first(),
+            self.base_given_divisor,
+        ) {
+            if d != flag {
+                return Err(Error::usage(
+                    format!(
+                        "--divisor {flag} contradicts the divisor {d} given for the base date {}",
+                        base.date
+                    ),
+                    "drop --divisor or make the inputs agree",
                 ));
             }
         }
+        if !req.quiet && report_unused_divisors {
+            let first = self.days.first().map(|d| d.date);
+            for (date, (_, line)) in self.file_divisors {
+                let used = first.is_some_and(|f| *date >= f)
+                    && self.days.binary_search_by_key(date, |d| d.date).is_ok();
+                if !used {
+                    warn(&format!(
+                        "{} line {line}: the divisor for {date} is not used: it is not an index \
+                         date on or after the base date",
+                        req.divisors.as_ref().map(Source::name).unwrap_or_default()
+                    ));
+                }
+            }
+        }
+        Ok(IndexRun {
+            methods: req.spec.methods.clone(),
+            total_return: req.spec.total_return,
+            days: self.days,
+            symbols: symbols.clone(),
+        })
     }
-    Ok(IndexRun {
-        methods: req.spec.methods.clone(),
-        total_return: req.spec.total_return,
-        days,
-        symbols: symbols.clone(),
-    })
 }
 
 /// The member list restricted to group `g`: each membership period is cut to the dates from a

@@ -529,6 +529,7 @@ pub struct ShareArgs {
 #[derive(Debug, Args)]
 pub struct RelativeArgs {
     /// Input flags: with --method (two methods) the first file holds constituent data.
+    /// --base-date is the date the ratio is rebased to 100 [default: the first common date].
     #[command(flatten)]
     pub input: InputArgs,
 
@@ -544,14 +545,6 @@ pub struct RelativeArgs {
         help_heading = "Relative"
     )]
     pub column: Vec<String>,
-
-    /// Rebase to 100 on this date [default: the first common date].
-    #[arg(
-        long = "rebase-date",
-        value_name = "YYYY-MM-DD",
-        help_heading = "Relative"
-    )]
-    pub rebase_date: Option<NaiveDate>,
 
     /// Use the dates both series have, warning about the others (default: dates that only one
     /// series has are an error).

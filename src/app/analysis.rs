@@ -22,6 +22,16 @@ fn format(f: FormatArg) -> Format {
     }
 }
 
+fn check_range(from: Option<NaiveDate>, to: Option<NaiveDate>) -> Result<(), Error> {
+    match (from, to) {
+        (Some(f), Some(t)) if f > t => Err(Error::usage(
+            format!("--from {f} is after --to {t}"),
+            "swap the dates",
+        )),
+        _ => Ok(()),
+    }
+}
+
 fn one_method(input: &InputRequest, command: &str) -> Result<(), Error> {
     if input.spec.methods.len() != 1 {
         return Err(Error::usage(
@@ -100,7 +110,7 @@ pub fn run_weights(args: WeightsArgs, warn: &mut dyn FnMut(&str)) -> Result<(), 
     let Some((date, day, holdings)) = found else {
         let date = target.unwrap_or_default();
         return Err(DataError::new(format!(
-            "{date} is not an index date: no constituent has a price on it"
+            "{date} is not an index date (a date from the base date on with a constituent)"
         ))
         .file(input.prices.name())
         .hint(nearest(&run, date))
@@ -197,20 +207,26 @@ fn members(args: &ShareArgs) -> Result<Vec<String>, Error> {
                 .file(file)
                 .hint("check the path; the file lists one symbol per line")
         })?;
-        for (i, line) in text.lines().enumerate() {
-            let first = line
-                .split(',')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .trim_matches('"');
-            let first = first.trim_start_matches('\u{feff}');
-            let header = i == 0
-                && ["symbol", "ticker", "code"]
-                    .iter()
-                    .any(|h| first.eq_ignore_ascii_case(h));
-            if !first.is_empty() && !header {
-                names.push(first.to_string());
+        let mut lines = text.lines().map(|l| l.trim_start_matches('\u{feff}'));
+        let cells = |line: &str| -> Vec<String> {
+            line.split(',')
+                .map(|c| c.trim().trim_matches('"').to_string())
+                .collect()
+        };
+        // A header naming a symbol column picks that column; otherwise the first column.
+        let first = lines.next().map(cells).unwrap_or_default();
+        let col = first.iter().position(|h| {
+            ["symbol", "ticker", "code"]
+                .iter()
+                .any(|n| h.eq_ignore_ascii_case(n))
+        });
+        if col.is_none() {
+            names.extend(first.first().filter(|c| !c.is_empty()).cloned());
+        }
+        for line in lines {
+            let row = cells(line);
+            if let Some(c) = row.get(col.unwrap_or(0)).filter(|c| !c.is_empty()) {
+                names.push(c.clone());
             }
         }
     }
@@ -227,8 +243,11 @@ fn members(args: &ShareArgs) -> Result<Vec<String>, Error> {
 
 /// `idx share`.
 pub fn run_share(args: ShareArgs, warn: &mut dyn FnMut(&str)) -> Result<(), Error> {
+    check_range(args.from, args.to)?;
     let names = members(&args)?;
     let input = input_request(args.input)?;
+    let mut silent = |_: &str| {};
+    let warn: &mut dyn FnMut(&str) = if input.quiet { &mut silent } else { warn };
     one_method(&input, "share")?;
     let loaded = load_input(&input)?;
     let mut ids: Vec<(String, SymbolId)> = Vec::new();
@@ -313,6 +332,9 @@ pub fn run_share(args: ShareArgs, warn: &mut dyn FnMut(&str)) -> Result<(), Erro
 
 /// `idx relative`.
 pub fn run_relative(args: RelativeArgs, warn: &mut dyn FnMut(&str)) -> Result<(), Error> {
+    check_range(args.from, args.to)?;
+    let mut silent = |_: &str| {};
+    let warn: &mut dyn FnMut(&str) = if args.input.quiet { &mut silent } else { warn };
     let out = output_request(args.output);
     let rebase = args.input.base_date;
     let (a, ai, b, bi) = if !args.input.method.is_empty() {

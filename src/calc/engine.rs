@@ -129,28 +129,69 @@ fn add(a: Decimal, b: Decimal, date: NaiveDate, what: &'static str) -> Result<De
 }
 
 /// Sums non-negative terms so that the result does not depend on their order (and so not on the
-/// order of the input rows). When every partial sum is provably exact in any order — the terms'
-/// largest integer part times their count, at their largest scale, fits in 28 digits — the terms
-/// are added as they come; otherwise (rounded 28-digit terms, e.g. equal-weight shares) they are
-/// added in ascending order.
+/// order of the input rows). Terms with at most [`EXACT_SCALE`] decimals are added exactly as
+/// integer mantissas; the others (28-digit quotients such as a price divided by a split ratio
+/// of 3) are then added one by one in ascending order. Either way the order is fixed by the
+/// values alone.
 fn canonical_sum(
     terms: &mut [Decimal],
     date: NaiveDate,
     what: &'static str,
 ) -> Result<Decimal, CalcError> {
-    let (mut scale, mut max) = (0u32, Decimal::ZERO);
-    for t in terms.iter() {
-        scale = scale.max(t.scale());
-        max = max.max(*t);
+    if let Some(sum) = exact_sum(terms.iter().copied()) {
+        return Ok(sum);
     }
-    let digits = |n: u128| n.checked_ilog10().map_or(0, |d| d + 1);
-    let int_digits = digits(max.trunc().mantissa().unsigned_abs()) + digits(terms.len() as u128);
-    if int_digits + scale > 28 {
-        terms.sort_unstable();
+    let short = |t: &Decimal| t.scale() <= EXACT_SCALE;
+    let (mut total, rest): (Decimal, &mut [Decimal]) =
+        match exact_sum(terms.iter().copied().filter(short)) {
+            Some(sum) => {
+                // Move the long terms to the front and add them after the short ones.
+                let mut k = 0;
+                for i in 0..terms.len() {
+                    if !short(&terms[i]) {
+                        terms.swap(i, k);
+                        k += 1;
+                    }
+                }
+                (sum, &mut terms[..k])
+            }
+            None => (Decimal::ZERO, terms),
+        };
+    rest.sort_unstable();
+    for t in rest.iter() {
+        total = add(total, *t, date, what)?;
     }
-    terms
-        .iter()
-        .try_fold(Decimal::ZERO, |acc, t| add(acc, *t, date, what))
+    Ok(total)
+}
+
+/// Terms with at most this many decimals are summed exactly by [`canonical_sum`].
+const EXACT_SCALE: u32 = 12;
+
+/// The exact sum of `terms` as integer mantissas at their largest scale, if it fits.
+fn exact_sum(terms: impl Iterator<Item = Decimal> + Clone) -> Option<Decimal> {
+    let scale = terms.clone().map(|t| t.scale()).max().unwrap_or(0);
+    let mut total: i128 = 0;
+    for t in terms {
+        let m = t.mantissa();
+        let m = match scale - t.scale() {
+            0 => m,
+            k => m.checked_mul(10i128.checked_pow(k)?)?,
+        };
+        total = total.checked_add(m)?;
+    }
+    // A Decimal's mantissa has 96 bits.
+    (total.unsigned_abs() < (1u128 << 96)).then(|| Decimal::from_i128_with_scale(total, scale))
+}
+
+/// Significant digits of equal-weight index shares.
+pub const EQUAL_WEIGHT_SHARE_DIGITS: u32 = 15;
+
+/// Rounds equal-weight index shares `K / (N·p)` to [`EQUAL_WEIGHT_SHARE_DIGITS`] significant
+/// digits, as a provider holds a rounded number of shares: values then differ from exactly
+/// equal by under 1e-14 relative, the divisor absorbs the rounding, and every `q·p` is a short
+/// exact decimal (fast, exact sums).
+fn index_shares_rounded(q: Decimal) -> Decimal {
+    q.round_sf(EQUAL_WEIGHT_SHARE_DIGITS).unwrap_or(q)
 }
 
 /// Whether two market values are equal up to the residue of 28-digit arithmetic (1e-24
@@ -528,7 +569,7 @@ impl Engine {
                     date,
                     "equal-weight shares",
                 )?;
-                self.q.push(q);
+                self.q.push(index_shares_rounded(q));
             }
         } else {
             self.index_shares(m, date)?;
@@ -540,9 +581,6 @@ impl Engine {
                 let n = Decimal::from(self.cons.len());
                 (div(mv, n, date, "the level")?, n)
             }
-            // Equal-weight shares K/(N·p) make MV equal K up to 28-digit residue: the divisor
-            // is 1 by construction and the level that MV.
-            (None, Method::EqualWeighted, _) => (mv, Decimal::ONE),
             (None, _, bv) => {
                 let level = bv.unwrap_or(Decimal::ONE_HUNDRED);
                 (level, div(mv, level, date, "the divisor")?)
@@ -639,8 +677,8 @@ impl Engine {
                 continue;
             }
             self.q[i] = match c.prev {
-                Some(p) => div(avg_prev, p, date, "entry shares")?,
-                None => div(avg_now, c.price, date, "entry shares")?,
+                Some(p) => index_shares_rounded(div(avg_prev, p, date, "entry shares")?),
+                None => index_shares_rounded(div(avg_now, c.price, date, "entry shares")?),
             };
         }
         Ok(())
@@ -764,6 +802,7 @@ impl Engine {
             let k = canonical_sum(&mut terms, prev, "the rebalance")?;
             for (&s, &r) in self.prev_cons.iter().zip(&refs) {
                 let q = div(k, mul(n, r, prev, "the rebalance")?, prev, "the rebalance")?;
+                let q = index_shares_rounded(q);
                 if let Some(slot) = st.q.get_mut(s as usize) {
                     *slot = Some(q);
                 }

@@ -55,13 +55,14 @@
 //!
 //! At a rebalance effective after the close of date `e` with reference closes of date `r`
 //! (`r = e` except for [`Rebalance::ThirdFriday`], where `r` is the Friday a week earlier):
-//! `q(i) = K / (N · p(i,r))` for the `N` constituents of `e`, with
-//! `K = Σ_i q_old(i)·p(i,r)` (on the base date `K` is the base value and the divisor is 1).
-//! With `r = e` the rebalance therefore leaves the divisor where it
-//! was; with the one-week lag the weights right after it are not exactly `1/N` and the divisor
-//! moves. Splits multiply `q` by the split ratio; share counts are ignored. A constituent added
-//! between rebalances gets the average value of the others at its entry close (its previous
-//! close if it has one, else its first close).
+//! `q(i) = K / (N · p(i,r))` for the `N` constituents of `e`, with `K = Σ_i q_old(i)·p(i,r)`
+//! (on the base date, `K` is the base value). Index shares are rounded to 15 significant
+//! digits, as a provider holds rounded shares; the divisor absorbs that rounding, so it sits
+//! within about 1e-14 of 1 at the base and moves by about that much at a rebalance with
+//! `r = e`. With the one-week lag the weights right after a rebalance are not exactly `1/N`
+//! and the divisor moves. Splits multiply `q` by the split ratio; share counts are ignored. A
+//! constituent added between rebalances gets the average value of the others at its entry
+//! close (its previous close if it has one, else its first close).
 
 mod engine;
 mod schedule;

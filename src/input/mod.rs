@@ -8,6 +8,7 @@ mod prices;
 
 pub use aux::{read_actions, read_constituents, read_divisors, read_shares};
 pub use levels::{levels_from_table, read_levels, LevelColumns, LevelSeries, NOT_SERIES};
+pub(crate) use prices::{check_day, PriceReader, Row};
 pub use prices::{read_prices, ColumnNames, PriceData, PriceDay};
 
 use crate::calc::SymbolId;
@@ -46,11 +47,11 @@ impl Source {
         }
     }
 
-    fn open(&self) -> Result<Box<dyn Read>, DataError> {
+    fn open(&self) -> Result<Box<dyn Read + Send>, DataError> {
         match self {
-            Source::Stdin => Ok(Box::new(io::stdin().lock())),
+            Source::Stdin => Ok(Box::new(BufReader::with_capacity(1 << 16, io::stdin()))),
             Source::Path(p) => File::open(p)
-                .map(|f| Box::new(BufReader::with_capacity(1 << 16, f)) as Box<dyn Read>)
+                .map(|f| Box::new(BufReader::with_capacity(1 << 16, f)) as Box<dyn Read + Send>)
                 .map_err(|e| {
                     DataError::new(format!("cannot open the file: {e}"))
                         .file(self.name())
@@ -151,7 +152,7 @@ impl Symbols {
 /// A CSV file being read record by record, with located errors.
 pub(crate) struct Table {
     name: String,
-    reader: csv::Reader<Box<dyn Read>>,
+    reader: csv::Reader<Box<dyn Read + Send>>,
     headers: Vec<String>,
     record: csv::ByteRecord,
 }
@@ -310,6 +311,9 @@ impl Table {
 
     /// A decimal in column `col`, `None` if the cell is empty.
     pub(crate) fn opt_decimal(&self, col: usize) -> Result<Option<Decimal>, DataError> {
+        if let Some(d) = parse_small_decimal(self.raw(col)) {
+            return Ok(Some(d));
+        }
         let text = self.text(col)?;
         if text.is_empty() {
             return Ok(None);

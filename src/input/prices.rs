@@ -1,7 +1,7 @@
 //! The prices file: one row per constituent per date.
 
 use super::{DateParser, Source, Symbols, Table};
-use crate::calc::{MemberList, Quote};
+use crate::calc::{MemberList, Quote, SymbolId};
 use crate::error::DataError;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -85,6 +85,9 @@ pub(crate) struct PriceReader {
     group_names: Vec<String>,
     records: u64,
     last_date: Option<(Vec<u8>, NaiveDate)>,
+    /// Symbol ids of the rows of the current and of the previous date, in file order.
+    ids: Vec<SymbolId>,
+    prev_ids: Vec<SymbolId>,
 }
 
 impl PriceReader {
@@ -141,6 +144,8 @@ impl PriceReader {
             group_names: Vec::new(),
             records: 0,
             last_date: None,
+            ids: Vec::new(),
+            prev_ids: Vec::new(),
         })
     }
 
@@ -183,17 +188,36 @@ impl PriceReader {
             }
             self.records += 1;
             let t = &self.t;
-            let name = t.symbol(c.symbol)?;
-            let symbol = match members {
-                Some(list) => match symbols.get(name).filter(|&s| list.contains(s)) {
+            let raw_date = t.raw(c.date);
+            let new_date =
+                !matches!(&self.last_date, Some((bytes, _)) if bytes.as_slice() == raw_date);
+            if new_date {
+                // Rows of consecutive dates usually list the symbols in the same order.
+                std::mem::swap(&mut self.prev_ids, &mut self.ids);
+                self.ids.clear();
+            }
+            let raw_symbol = t.raw(c.symbol);
+            let predicted = self
+                .prev_ids
+                .get(self.ids.len())
+                .copied()
+                .filter(|&id| symbols.name(id).as_bytes() == raw_symbol);
+            let symbol = match (predicted, members) {
+                (Some(id), None) => id,
+                (_, Some(list)) => match symbols
+                    .get(t.symbol(c.symbol)?)
+                    .filter(|&s| list.contains(s))
+                {
                     Some(s) => s,
                     None => continue,
                 },
-                None => symbols.intern(name),
+                (None, None) => symbols.intern(t.symbol(c.symbol)?),
             };
-            let raw_date = t.raw(c.date);
-            let date = match &self.last_date {
-                Some((bytes, d)) if bytes.as_slice() == raw_date => *d,
+            if members.is_none() {
+                self.ids.push(symbol);
+            }
+            let date = match (&self.last_date, new_date) {
+                (Some((_, d)), false) => *d,
                 _ => {
                     let d = t.date(c.date, dates)?;
                     self.last_date = Some((raw_date.to_vec(), d));
@@ -279,6 +303,47 @@ impl PriceReader {
     }
 }
 
+/// Checks the rows of one date (sorted by symbol, then line): no symbol twice, at most one
+/// divisor. Returns the date's divisor and the line that gives it.
+pub(crate) fn check_day(
+    rows: &[Row],
+    file: &str,
+    symbols: &Symbols,
+) -> Result<Option<(Decimal, u64)>, DataError> {
+    let mut divisor: Option<(Decimal, u64)> = None;
+    for (k, r) in rows.iter().enumerate() {
+        if k > 0 && rows[k - 1].quote.symbol == r.quote.symbol {
+            return Err(DataError::new(format!(
+                "duplicate row for {} on {} (also on line {})",
+                symbols.name(r.quote.symbol),
+                r.date,
+                rows[k - 1].quote.line
+            ))
+            .file(file)
+            .line(r.quote.line)
+            .hint("keep one row per symbol and date"));
+        }
+        if let Some(d) = r.divisor {
+            match divisor {
+                Some((d0, line0)) if d0 != d => {
+                    return Err(DataError::new(format!(
+                        "two divisors on {}: {d0} on line {line0} and {d} here",
+                        r.date
+                    ))
+                    .file(file)
+                    .line(r.quote.line)
+                    .column("divisor")
+                    .value(d.to_string())
+                    .hint("a date has one divisor: make the rows of that date agree"));
+                }
+                Some(_) => {}
+                None => divisor = Some((d, r.quote.line)),
+            }
+        }
+    }
+    Ok(divisor)
+}
+
 /// Reads the whole prices file, in any row order.
 ///
 /// With `members`, rows of symbols that are not on the list are skipped without being checked
@@ -321,37 +386,10 @@ pub fn read_prices(
     while i < rows.len() {
         let date = rows[i].date;
         let start = i;
-        let mut divisor: Option<(Decimal, u64)> = None;
         while i < rows.len() && rows[i].date == date {
-            let r = &rows[i];
-            if i > start && rows[i - 1].quote.symbol == r.quote.symbol {
-                return Err(DataError::new(format!(
-                    "duplicate row for {} on {date} (also on line {})",
-                    symbols.name(r.quote.symbol),
-                    rows[i - 1].quote.line
-                ))
-                .file(t.name())
-                .line(r.quote.line)
-                .hint("keep one row per symbol and date"));
-            }
-            if let Some(d) = r.divisor {
-                match divisor {
-                    Some((d0, line0)) if d0 != d => {
-                        return Err(DataError::new(format!(
-                            "two divisors on {date}: {d0} on line {line0} and {d} here"
-                        ))
-                        .file(t.name())
-                        .line(r.quote.line)
-                        .column("divisor")
-                        .value(d.to_string())
-                        .hint("a date has one divisor: make the rows of that date agree"));
-                    }
-                    Some(_) => {}
-                    None => divisor = Some((d, r.quote.line)),
-                }
-            }
             i += 1;
         }
+        let divisor = check_day(&rows[start..i], t.name(), symbols)?;
         data.days.push(PriceDay {
             date,
             quotes: start..i,
