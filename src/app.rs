@@ -313,12 +313,12 @@ impl Loaded {
     /// The group of each symbol on or before `day` (its last row's group), by symbol id.
     pub fn groups_through(&self, day: usize) -> Vec<Option<u32>> {
         let mut g = vec![None; self.symbols.len()];
-        if self.prices.groups.is_empty() {
+        if self.prices.group_names.is_empty() {
             return g;
         }
         for d in &self.prices.days[..=day.min(self.prices.days.len().saturating_sub(1))] {
             for i in d.quotes.clone() {
-                g[self.prices.quotes[i].symbol as usize] = self.prices.groups[i];
+                g[self.prices.symbol(i) as usize] = self.prices.group(i);
             }
         }
         g
@@ -387,9 +387,9 @@ pub fn load_input(req: &InputRequest) -> Result<Loaded, Error> {
                 .days
                 .binary_search_by_key(&a.date, |d| d.date)
                 .is_ok_and(|i| {
-                    prices.quotes[prices.days[i].quotes.clone()]
-                        .binary_search_by_key(&a.symbol, |q| q.symbol)
-                        .is_ok()
+                    let day = prices.days[i].quotes.clone();
+                    let symbols: Vec<u32> = day.map(|k| prices.symbol(k)).collect();
+                    symbols.binary_search(&a.symbol).is_ok()
                 });
             if !priced {
                 return Err(calc_error(
@@ -656,19 +656,14 @@ pub fn run_index(
     );
     let mut quotes = Vec::new();
     for (k, day) in prices.days.iter().enumerate() {
-        let day_quotes = match group {
-            None => &prices.quotes[day.quotes.clone()],
-            Some(g) => {
-                quotes.clear();
-                quotes.extend(
-                    day.quotes
-                        .clone()
-                        .filter(|&i| prices.groups.get(i).copied().flatten() == Some(g))
-                        .map(|i| prices.quotes[i].clone()),
-                );
-                &quotes[..]
-            }
-        };
+        quotes.clear();
+        quotes.extend(
+            day.quotes
+                .clone()
+                .filter(|&i| group.is_none() || prices.group(i) == group)
+                .map(|i| prices.quote(i)),
+        );
+        let day_quotes = &quotes[..];
         let produced = runner.day(
             day.date,
             day_quotes,
@@ -863,8 +858,8 @@ fn members_of_group(list: &MemberList, loaded: &Loaded, g: u32) -> MemberList {
     let mut span: BTreeMap<u32, (NaiveDate, NaiveDate)> = BTreeMap::new();
     for day in &loaded.prices.days {
         for i in day.quotes.clone() {
-            if loaded.prices.groups.get(i).copied().flatten() == Some(g) {
-                let s = loaded.prices.quotes[i].symbol;
+            if loaded.prices.group(i) == Some(g) {
+                let s = loaded.prices.symbol(i);
                 let e = span.entry(s).or_insert((day.date, day.date));
                 e.1 = day.date;
             }

@@ -3,8 +3,10 @@
 use super::{DateParser, Source, Symbols, Table};
 use crate::calc::{MemberList, Quote, SymbolId};
 use crate::error::DataError;
+use chrono::Datelike;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
+use rustc_hash::FxHashMap;
 use std::ops::Range;
 
 /// Column names chosen on the command line (`--date-col` ...); `None`: the standard names.
@@ -33,22 +35,143 @@ pub struct PriceDay {
     pub divisor: Option<Decimal>,
 }
 
-/// The prices file, grouped by date in ascending order.
+/// The prices file, grouped by date in ascending order, stored compactly (32 bytes a row;
+/// the rare values that do not fit, and float, divisor and group cells, in a side table).
 #[derive(Clone, Debug, Default)]
 pub struct PriceData {
     /// The dates.
     pub days: Vec<PriceDay>,
-    /// All rows, by date then symbol.
-    pub quotes: Vec<Quote>,
     /// Whether the file has a `shares` column.
     pub has_shares: bool,
     /// Line of the first row that gives each day's divisor (parallel to `days`).
     pub divisor_lines: Vec<u64>,
-    /// Each row's group (index into `group_names`), parallel to `quotes`; empty without a
-    /// `group` column.
-    pub groups: Vec<Option<u32>>,
     /// The distinct group labels, in order of first appearance.
     pub group_names: Vec<String>,
+    rows: Vec<Packed>,
+    side: FxHashMap<u32, Side>,
+}
+
+impl PriceData {
+    /// The quote of row `i` (rows of a date are `PriceDay::quotes`, sorted by symbol).
+    pub fn quote(&self, i: usize) -> Quote {
+        let r = &self.rows[i];
+        let side = (r.flags & SIDE != 0)
+            .then(|| self.side.get(&r.line))
+            .flatten();
+        let price = match side.and_then(|s| s.price) {
+            Some(p) => p,
+            None => Decimal::new(r.price, u32::from(r.price_scale)),
+        };
+        let shares = if r.flags & NO_SHARES != 0 {
+            None
+        } else {
+            Some(match side.and_then(|s| s.shares) {
+                Some(v) => v,
+                None => Decimal::new(r.shares, u32::from(r.shares_scale)),
+            })
+        };
+        Quote {
+            symbol: r.symbol,
+            price,
+            shares,
+            float: side.and_then(|s| s.float),
+            line: u64::from(r.line),
+        }
+    }
+
+    /// The symbol of row `i`.
+    pub fn symbol(&self, i: usize) -> SymbolId {
+        self.rows[i].symbol
+    }
+
+    /// The group of row `i`, if the file has a group column and the cell is filled.
+    pub fn group(&self, i: usize) -> Option<u32> {
+        let r = &self.rows[i];
+        (r.flags & SIDE != 0)
+            .then(|| self.side.get(&r.line).and_then(|s| s.group))
+            .flatten()
+    }
+
+    /// Replaces `out` with the quotes of `day`.
+    pub fn day_quotes(&self, day: &PriceDay, out: &mut Vec<Quote>) {
+        out.clear();
+        out.extend(day.quotes.clone().map(|i| self.quote(i)));
+    }
+}
+
+const NO_SHARES: u8 = 1;
+const SIDE: u8 = 2;
+
+/// A row in 32 bytes: decimals as 64-bit mantissas with their scales.
+#[derive(Clone, Copy, Debug)]
+struct Packed {
+    price: i64,
+    shares: i64,
+    date: i32,
+    symbol: SymbolId,
+    line: u32,
+    price_scale: u8,
+    shares_scale: u8,
+    flags: u8,
+}
+
+/// What a [`Packed`] row cannot hold.
+#[derive(Clone, Debug, Default)]
+struct Side {
+    price: Option<Decimal>,
+    shares: Option<Decimal>,
+    float: Option<Decimal>,
+    divisor: Option<Decimal>,
+    group: Option<u32>,
+}
+
+fn small(d: Decimal) -> Option<(i64, u8)> {
+    Some((
+        i64::try_from(d.mantissa()).ok()?,
+        u8::try_from(d.scale()).ok()?,
+    ))
+}
+
+fn pack(row: Row, side: &mut FxHashMap<u32, Side>) -> Packed {
+    let q = row.quote;
+    let line = u32::try_from(q.line).unwrap_or(u32::MAX);
+    let price = small(q.price);
+    let shares = q.shares.map(small);
+    let mut extra = Side::default();
+    if price.is_none() {
+        extra.price = Some(q.price);
+    }
+    if let Some(None) = shares {
+        extra.shares = q.shares;
+    }
+    extra.float = q.float;
+    extra.divisor = row.divisor;
+    extra.group = row.group;
+    let needs_side = extra.price.is_some()
+        || extra.shares.is_some()
+        || extra.float.is_some()
+        || extra.divisor.is_some()
+        || extra.group.is_some();
+    let (p, ps) = price.unwrap_or((0, 0));
+    let (s, ss) = shares.flatten().unwrap_or((0, 0));
+    let mut flags = 0;
+    if q.shares.is_none() {
+        flags |= NO_SHARES;
+    }
+    if needs_side {
+        flags |= SIDE;
+        side.insert(line, extra);
+    }
+    Packed {
+        price: p,
+        shares: s,
+        date: row.date.num_days_from_ce(),
+        symbol: q.symbol,
+        line,
+        price_scale: ps,
+        shares_scale: ss,
+        flags,
+    }
 }
 
 /// One checked row of the prices file.
@@ -57,14 +180,6 @@ pub(crate) struct Row {
     pub(crate) quote: Quote,
     pub(crate) divisor: Option<Decimal>,
     pub(crate) group: Option<u32>,
-}
-
-struct NameOnly(String);
-
-impl NameOnly {
-    fn name(&self) -> &str {
-        &self.0
-    }
 }
 
 /// The prices file's columns, found in its header.
@@ -157,11 +272,6 @@ impl PriceReader {
     /// Whether the file has a shares column.
     pub(crate) fn has_shares(&self) -> bool {
         self.cols.shares.is_some()
-    }
-
-    /// Whether the file has a group column.
-    pub(crate) fn has_groups(&self) -> bool {
-        self.cols.group.is_some()
     }
 
     /// The group labels seen so far.
@@ -310,34 +420,54 @@ pub(crate) fn check_day(
     file: &str,
     symbols: &Symbols,
 ) -> Result<Option<(Decimal, u64)>, DataError> {
+    let Some(first) = rows.first() else {
+        return Ok(None);
+    };
+    check_rows(
+        rows.len(),
+        |k| (rows[k].quote.symbol, rows[k].quote.line, rows[k].divisor),
+        first.date,
+        file,
+        symbols,
+    )
+}
+
+/// [`check_day`] over rows given by `get(k) = (symbol, line, divisor)`.
+fn check_rows(
+    len: usize,
+    get: impl Fn(usize) -> (SymbolId, u64, Option<Decimal>),
+    date: NaiveDate,
+    file: &str,
+    symbols: &Symbols,
+) -> Result<Option<(Decimal, u64)>, DataError> {
     let mut divisor: Option<(Decimal, u64)> = None;
-    for (k, r) in rows.iter().enumerate() {
-        if k > 0 && rows[k - 1].quote.symbol == r.quote.symbol {
+    let mut previous: Option<(SymbolId, u64)> = None;
+    for k in 0..len {
+        let (symbol, line, d) = get(k);
+        if let Some((s0, line0)) = previous.filter(|p| p.0 == symbol) {
             return Err(DataError::new(format!(
-                "duplicate row for {} on {} (also on line {})",
-                symbols.name(r.quote.symbol),
-                r.date,
-                rows[k - 1].quote.line
+                "duplicate row for {} on {date} (also on line {line0})",
+                symbols.name(s0)
             ))
             .file(file)
-            .line(r.quote.line)
+            .line(line)
             .hint("keep one row per symbol and date"));
         }
-        if let Some(d) = r.divisor {
+        previous = Some((symbol, line));
+        if let Some(d) = d {
             match divisor {
                 Some((d0, line0)) if d0 != d => {
                     return Err(DataError::new(format!(
-                        "two divisors on {}: {d0} on line {line0} and {d} here",
-                        r.date
+                        "two divisors on {date}: {d0} on line {line0} and {d} here"
                     ))
                     .file(file)
-                    .line(r.quote.line)
+                    .line(line)
                     .column("divisor")
                     .value(d.to_string())
                     .hint("a date has one divisor: make the rows of that date agree"));
                 }
                 Some(_) => {}
-                None => divisor = Some((d, r.quote.line)),
+                None => divisor = Some((d, line)),
             }
         }
     }
@@ -357,39 +487,44 @@ pub fn read_prices(
     need_shares: bool,
 ) -> Result<PriceData, DataError> {
     let mut reader = PriceReader::open(source, columns, need_shares)?;
-    let mut rows: Vec<Row> = Vec::new();
+    let mut data = PriceData {
+        has_shares: reader.has_shares(),
+        ..PriceData::default()
+    };
     while let Some(row) = reader.next_row(dates, symbols, members)? {
-        rows.push(row);
+        data.rows.push(pack(row, &mut data.side));
     }
     if reader.records() == 0 {
         return Err(reader.header_only());
     }
-    let name = reader.name().to_string();
-    let group_col = reader.has_groups().then_some(());
-    let shares_col = reader.has_shares().then_some(());
-    let group_names = reader.group_names().to_vec();
-    let t = NameOnly(name);
-    let sorted = rows
-        .windows(2)
-        .all(|w| (w[0].date, w[0].quote.symbol) < (w[1].date, w[1].quote.symbol));
-    if !sorted {
-        rows.sort_unstable_by_key(|r| (r.date, r.quote.symbol, r.quote.line));
+    data.group_names = reader.group_names().to_vec();
+    let key = |r: &Packed| (r.date, r.symbol, r.line);
+    if !data.rows.is_sorted_by_key(key) {
+        data.rows.sort_unstable_by_key(key);
     }
-
-    let mut data = PriceData {
-        has_shares: shares_col.is_some(),
-        group_names,
-        quotes: Vec::with_capacity(rows.len()),
-        ..PriceData::default()
-    };
+    data.rows.shrink_to_fit();
+    let name = reader.name().to_string();
     let mut i = 0;
-    while i < rows.len() {
-        let date = rows[i].date;
+    while i < data.rows.len() {
         let start = i;
-        while i < rows.len() && rows[i].date == date {
+        let day = data.rows[i].date;
+        while i < data.rows.len() && data.rows[i].date == day {
             i += 1;
         }
-        let divisor = check_day(&rows[start..i], t.name(), symbols)?;
+        let date = NaiveDate::from_num_days_from_ce_opt(day).unwrap_or_default();
+        let divisor = check_rows(
+            i - start,
+            |k| {
+                let r = &data.rows[start + k];
+                let d = (r.flags & SIDE != 0)
+                    .then(|| data.side.get(&r.line).and_then(|s| s.divisor))
+                    .flatten();
+                (r.symbol, u64::from(r.line), d)
+            },
+            date,
+            &name,
+            symbols,
+        )?;
         data.days.push(PriceDay {
             date,
             quotes: start..i,
@@ -397,9 +532,5 @@ pub fn read_prices(
         });
         data.divisor_lines.push(divisor.map_or(0, |d| d.1));
     }
-    if group_col.is_some() {
-        data.groups = rows.iter().map(|r| r.group).collect();
-    }
-    data.quotes = rows.into_iter().map(|r| r.quote).collect();
     Ok(data)
 }
