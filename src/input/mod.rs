@@ -274,6 +274,11 @@ impl Table {
             .map_err(|e| csv_error(&self.name, e))
     }
 
+    /// Bytes read so far.
+    pub(crate) fn byte(&self) -> u64 {
+        self.record.position().map_or(0, |p| p.byte())
+    }
+
     /// Line of the current record.
     pub(crate) fn line(&self) -> u64 {
         self.record.position().map_or(0, |p| p.line())

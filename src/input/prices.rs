@@ -193,6 +193,26 @@ struct PriceColumns {
     group: Option<usize>,
 }
 
+/// A progress bar of the bytes read, on stderr, for a file of 32 MB or more when stderr is a
+/// terminal; hidden otherwise (pipes, CI).
+fn progress_bar(source: &Source) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    let len = match source {
+        Source::Path(p) => std::fs::metadata(p).map_or(0, |m| m.len()),
+        Source::Stdin => 0,
+    };
+    if len < 32 << 20 || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(len);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "reading {bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
+    ) {
+        bar.set_style(style);
+    }
+    bar
+}
+
 /// Reads the prices file row by row, checking every value.
 pub(crate) struct PriceReader {
     t: Table,
@@ -203,6 +223,7 @@ pub(crate) struct PriceReader {
     /// Symbol ids of the rows of the current and of the previous date, in file order.
     ids: Vec<SymbolId>,
     prev_ids: Vec<SymbolId>,
+    progress: indicatif::ProgressBar,
 }
 
 impl PriceReader {
@@ -261,6 +282,7 @@ impl PriceReader {
             last_date: None,
             ids: Vec::new(),
             prev_ids: Vec::new(),
+            progress: progress_bar(source),
         })
     }
 
@@ -294,9 +316,13 @@ impl PriceReader {
         let c = &self.cols;
         loop {
             if !self.t.next()? {
+                self.progress.finish_and_clear();
                 return Ok(None);
             }
             self.records += 1;
+            if self.records % 65536 == 0 {
+                self.progress.set_position(self.t.byte());
+            }
             let t = &self.t;
             let raw_date = t.raw(c.date);
             let new_date =
