@@ -111,6 +111,7 @@ pub fn run(cli: Cli, warn: &mut dyn FnMut(&str)) -> Result<(), Error> {
             let req = crate::chart::chart_request(args)?;
             crate::chart::run(&req)
         }
+        Command::Check(args) => crate::check::run(args),
     }
 }
 
@@ -457,9 +458,51 @@ fn check_file_divisor(
     Ok(())
 }
 
-/// Streams a date-sorted prices file through the engine; `None` if the file turns out not to
-/// be sorted by date (warnings are held back until the end, so nothing is said twice).
+/// The symbol order of the previous date's rows and the permutation that sorted them.
+#[derive(Default)]
+struct DayOrder {
+    symbols: Vec<u32>,
+    perm: Vec<u32>,
+    scratch: Vec<Option<input::Row>>,
+}
+
+/// Sorts a date's rows by symbol (then line), reusing the previous date's permutation when the
+/// rows list the same symbols in the same order, as date-sorted files usually do.
+fn sort_like_yesterday(rows: &mut Vec<input::Row>, order: &mut DayOrder) {
+    if rows.is_sorted_by_key(|r| r.quote.symbol) {
+        return;
+    }
+    let same = rows.len() == order.symbols.len()
+        && rows
+            .iter()
+            .zip(&order.symbols)
+            .all(|(r, &s)| r.quote.symbol == s);
+    if !same {
+        order.symbols.clear();
+        order.symbols.extend(rows.iter().map(|r| r.quote.symbol));
+        order.perm.clear();
+        order.perm.extend(0..rows.len() as u32);
+        order.perm.sort_unstable_by_key(|&i| {
+            (rows[i as usize].quote.symbol, rows[i as usize].quote.line)
+        });
+    }
+    order.scratch.clear();
+    order.scratch.extend(rows.drain(..).map(Some));
+    rows.extend(
+        order
+            .perm
+            .iter()
+            .filter_map(|&i| order.scratch[i as usize].take()),
+    );
+}
+
+/// Streams a date-sorted prices file through the engine, parsing it on two threads while this
+/// one assembles the dates and computes; `None` if the file turns out not to be sorted by date
+/// (warnings are held back until the end, so nothing is said twice).
 fn stream_index(req: &InputRequest, warn: &mut dyn FnMut(&str)) -> Result<Option<IndexRun>, Error> {
+    let Source::Path(path) = &req.prices else {
+        return Ok(None);
+    };
     let mut symbols = Symbols::new();
     let dates = &req.dates;
     let members = match &req.constituents {
@@ -479,7 +522,9 @@ fn stream_index(req: &InputRequest, warn: &mut dyn FnMut(&str)) -> Result<Option
         None => BTreeMap::new(),
     };
     let need_shares = req.spec.methods.contains(&Method::CapWeighted) && shares.is_none();
-    let mut reader = input::PriceReader::open(&req.prices, &req.columns, need_shares)?;
+    let reader = input::PriceReader::open(&req.prices, &req.columns, need_shares)?;
+    let name = reader.name().to_string();
+    let (offset, first_line) = reader.data_start();
     let mut runner = DayRunner::new(
         req,
         members.clone(),
@@ -491,142 +536,124 @@ fn stream_index(req: &InputRequest, warn: &mut dyn FnMut(&str)) -> Result<Option
     let mut warnings: Vec<String> = Vec::new();
     let mut held = |m: &str| warnings.push(m.to_string());
 
-    // One thread reads and checks the rows and assembles each date; this one computes.
-    let (tx, rx) = std::sync::mpsc::sync_channel::<StreamMsg>(64);
-    let reader_symbols = symbols.clone();
-    let outcome = std::thread::scope(|scope| -> Result<Option<()>, Error> {
-        let members = members.as_ref();
-        scope.spawn(move || read_days(&mut reader, reader_symbols, dates, members, &tx));
-        let mut divisor_checked = false;
-        // An error is only final once the file is known to be sorted by date: a later row
-        // dated earlier means the dates seen so far were not the first ones.
-        let mut pending: Option<Error> = None;
-        loop {
-            let Ok(msg) = rx.recv() else {
-                return pending.map_or(Ok(Some(())), Err);
-            };
-            match msg {
-                StreamMsg::Failed(e) => return Err(pending.unwrap_or_else(|| e.into())),
-                StreamMsg::Unsorted => return Ok(None),
-                StreamMsg::End => return pending.map_or(Ok(Some(())), Err),
-                StreamMsg::Day { .. } if pending.is_some() => {}
-                StreamMsg::Day {
-                    date,
-                    quotes,
-                    divisor,
-                    names,
-                } => {
-                    for n in &names {
-                        symbols.intern(n);
-                    }
-                    let step = (|| -> Result<(), Error> {
-                        if divisor.is_some() && !divisor_checked {
-                            check_divisor_methods(
-                                &req.spec.methods,
-                                "the prices file's divisor column",
-                            )?;
-                            divisor_checked = true;
-                        }
-                        check_file_divisor(req, date, divisor, &file_divisors)?;
-                        runner.day(
-                            date,
-                            &quotes,
-                            divisor.map(|d| d.0),
-                            &symbols,
-                            &mut held,
-                            false,
-                        )?;
-                        Ok(())
-                    })();
-                    if let Err(e) = step {
-                        pending = Some(e);
-                    }
+    // The workers see the symbols known before the prices; the chunks' new ones are added
+    // here, in file order, so ids are the same as with one thread.
+    let initial = symbols.clone();
+    let first_new = initial.len() as u32;
+    let mut group_names: Vec<String> = Vec::new();
+    let mut rows: Vec<input::Row> = Vec::new();
+    let mut quotes: Vec<crate::calc::Quote> = Vec::new();
+    let mut records = 0u64;
+    let mut divisor_checked = false;
+    let mut unsorted = false;
+    // An error is only final once the file is known to be sorted by date: a later row dated
+    // earlier means the dates seen so far were not the first ones.
+    let mut pending: Option<Error> = None;
+    let mut failed: Option<DataError> = None;
+    let mut order = DayOrder::default();
+    let mut flush = |rows: &mut Vec<input::Row>,
+                     symbols: &Symbols,
+                     pending: &mut Option<Error>,
+                     held: &mut dyn FnMut(&str)| {
+        if rows.is_empty() || pending.is_some() {
+            rows.clear();
+            return;
+        }
+        sort_like_yesterday(rows, &mut order);
+        let step = (|| -> Result<(), Error> {
+            let divisor = input::check_day(rows, &name, symbols)?;
+            let date = rows[0].date;
+            if divisor.is_some() && !divisor_checked {
+                check_divisor_methods(&req.spec.methods, "the prices file's divisor column")?;
+                divisor_checked = true;
+            }
+            check_file_divisor(req, date, divisor, &file_divisors)?;
+            quotes.clear();
+            quotes.extend(rows.drain(..).map(|r| r.quote));
+            runner.day(date, &quotes, divisor.map(|d| d.0), symbols, held, false)?;
+            Ok(())
+        })();
+        rows.clear();
+        if let Err(e) = step {
+            *pending = Some(e);
+        }
+    };
+    let progress = reader.progress().clone();
+    let mut consume = |chunk: Result<input::Chunk, DataError>| -> bool {
+        let chunk = match chunk {
+            Ok(c) => c,
+            Err(e) => {
+                failed = Some(e);
+                return false;
+            }
+        };
+        records += chunk.records;
+        let ids: Vec<u32> = chunk.new_names.iter().map(|n| symbols.intern(n)).collect();
+        let groups: Vec<u32> = chunk
+            .group_names
+            .iter()
+            .map(|g| match group_names.iter().position(|x| x == g) {
+                Some(i) => i as u32,
+                None => {
+                    group_names.push(g.clone());
+                    group_names.len() as u32 - 1
+                }
+            })
+            .collect();
+        for mut row in chunk.rows {
+            if row.quote.symbol >= first_new {
+                row.quote.symbol = ids[(row.quote.symbol - first_new) as usize];
+            }
+            row.group = row.group.map(|g| groups[g as usize]);
+            if let Some(first) = rows.first() {
+                if row.date < first.date {
+                    unsorted = true;
+                    return false;
+                }
+                if row.date != first.date {
+                    flush(&mut rows, &symbols, &mut pending, &mut held);
                 }
             }
+            rows.push(row);
         }
-    });
-    if outcome?.is_none() {
+        progress.set_position(chunk.end);
+        true
+    };
+    input::read_parallel(
+        path,
+        offset,
+        first_line,
+        &name,
+        reader.headers(),
+        reader.parser(),
+        &initial,
+        dates,
+        members.as_ref(),
+        2,
+        &mut consume,
+    )?;
+    progress.finish_and_clear();
+    if unsorted {
         return Ok(None);
+    }
+    if let Some(e) = pending {
+        return Err(e);
+    }
+    if let Some(e) = failed {
+        return Err(e.into());
+    }
+    flush(&mut rows, &symbols, &mut pending, &mut held);
+    if let Some(e) = pending {
+        return Err(e);
+    }
+    if records == 0 {
+        return Err(reader.header_only().into());
     }
     let run = runner.finish(&symbols, &mut held, true)?;
     for w in &warnings {
         warn(w);
     }
     Ok(Some(run))
-}
-
-/// What the reading thread of [`stream_index`] sends.
-enum StreamMsg {
-    /// A complete date: its quotes sorted by symbol, its divisor, and the names of the symbols
-    /// first seen since the previous message (in id order).
-    Day {
-        date: NaiveDate,
-        quotes: Vec<crate::calc::Quote>,
-        divisor: Option<(Decimal, u64)>,
-        names: Vec<String>,
-    },
-    /// A row dated before the previous one: the file is not sorted by date.
-    Unsorted,
-    /// The end of the file.
-    End,
-    /// A problem in the file.
-    Failed(DataError),
-}
-
-/// Reads the prices file date by date and sends each date to `tx`.
-fn read_days(
-    reader: &mut input::PriceReader,
-    mut symbols: Symbols,
-    dates: &DateParser,
-    members: Option<&MemberList>,
-    tx: &std::sync::mpsc::SyncSender<StreamMsg>,
-) {
-    let mut sent_names = symbols.len();
-    let mut rows: Vec<input::Row> = Vec::new();
-    let result = (|| -> Result<StreamMsg, DataError> {
-        loop {
-            let row = reader.next_row(dates, &mut symbols, members)?;
-            if let (Some(r), Some(first)) = (&row, rows.first()) {
-                if r.date < first.date {
-                    return Ok(StreamMsg::Unsorted);
-                }
-            }
-            let complete = match (&row, rows.first()) {
-                (Some(r), Some(first)) => r.date != first.date,
-                (None, Some(_)) => true,
-                _ => false,
-            };
-            if complete {
-                if !rows.is_sorted_by_key(|r| r.quote.symbol) {
-                    rows.sort_unstable_by_key(|r| (r.quote.symbol, r.quote.line));
-                }
-                let divisor = input::check_day(&rows, reader.name(), &symbols)?;
-                let names = (sent_names..symbols.len())
-                    .map(|i| symbols.name(i as u32).to_string())
-                    .collect();
-                sent_names = symbols.len();
-                let msg = StreamMsg::Day {
-                    date: rows[0].date,
-                    quotes: rows.drain(..).map(|r| r.quote).collect(),
-                    divisor,
-                    names,
-                };
-                if tx.send(msg).is_err() {
-                    // The computing side stopped (an error): nothing more to do.
-                    return Ok(StreamMsg::End);
-                }
-            }
-            match row {
-                Some(r) => rows.push(r),
-                None => break,
-            }
-        }
-        if reader.records() == 0 {
-            return Err(reader.header_only());
-        }
-        Ok(StreamMsg::End)
-    })();
-    let _ = tx.send(result.unwrap_or_else(StreamMsg::Failed));
 }
 
 /// Computes the index of `loaded`, or with `group` the index of that group's rows only, calling

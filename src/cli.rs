@@ -62,6 +62,76 @@ pub enum Command {
     /// the x axis and round numbers on the y axis.
     #[command(after_help = CHART_EXAMPLES)]
     Chart(ChartArgs),
+
+    /// Validate constituent data: list what looks wrong, one finding per line.
+    ///
+    /// Errors are what compute would refuse (duplicates, bad or missing prices and dates,
+    /// negative shares, wrong field counts); warnings are what it accepts but is probably
+    /// wrong (dates out of order, gaps, unrecorded splits, bad prints that reverse the next
+    /// day, stale prices, share counts that jump, incomplete rows). Exit 1 if there are errors
+    /// (or any finding with --strict).
+    #[command(after_help = CHECK_EXAMPLES)]
+    Check(CheckArgs),
+}
+
+const CHECK_EXAMPLES: &str = "Examples:
+  idx check prices.csv
+  idx check --actions actions.csv --format csv prices.csv > findings.csv
+  idx check --symbol-col Name --strict sp500_stocks.csv";
+
+/// `idx check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The prices file (CSV with a header row); `-` or nothing reads stdin.
+    #[arg(value_name = "PRICES")]
+    pub prices: Option<String>,
+
+    /// Corporate actions (date,symbol,action,value): recorded splits are not reported, and
+    /// actions that do not fit the prices are.
+    #[arg(long, value_name = "FILE", help_heading = "Input files")]
+    pub actions: Option<String>,
+
+    /// Share counts (symbol,shares[,date][,float]); they take precedence over the prices
+    /// file's shares column, as in compute.
+    #[arg(long, value_name = "FILE", help_heading = "Input files")]
+    pub shares: Option<String>,
+
+    /// Date format of the input files as a strftime pattern (e.g. %m/%d/%Y); ISO YYYY-MM-DD is
+    /// always accepted.
+    #[arg(long, value_name = "PATTERN", help_heading = "Columns")]
+    pub date_format: Option<String>,
+
+    /// Name of the date column [default: date].
+    #[arg(long, value_name = "NAME", help_heading = "Columns")]
+    pub date_col: Option<String>,
+
+    /// Name of the symbol column [default: symbol, ticker or code].
+    #[arg(long, value_name = "NAME", help_heading = "Columns")]
+    pub symbol_col: Option<String>,
+
+    /// Name of the price column [default: price or close].
+    #[arg(long, value_name = "NAME", help_heading = "Columns")]
+    pub price_col: Option<String>,
+
+    /// Name of the shares column [default: shares, if there is one].
+    #[arg(long, value_name = "NAME", help_heading = "Columns")]
+    pub shares_col: Option<String>,
+
+    /// Report a price that is the same on N or more consecutive dates (0: never).
+    #[arg(long, default_value_t = 5, value_name = "N", help_heading = "Check")]
+    pub stale_days: usize,
+
+    /// Exit 1 when anything is found, warnings included.
+    #[arg(long, help_heading = "Check")]
+    pub strict: bool,
+
+    /// Output format [default: table on a terminal, csv otherwise].
+    #[arg(long, value_enum, help_heading = "Output")]
+    pub format: Option<ReportFormatArg>,
+
+    /// Write to FILE (atomically) instead of stdout.
+    #[arg(short, long, value_name = "FILE", help_heading = "Output")]
+    pub output: Option<PathBuf>,
 }
 
 const CHART_EXAMPLES: &str = "Examples:

@@ -10,6 +10,7 @@
 pub mod app;
 pub mod calc;
 pub mod chart;
+pub mod check;
 pub mod cli;
 pub mod error;
 pub mod input;

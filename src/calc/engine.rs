@@ -529,11 +529,10 @@ impl Engine {
                                 line: c.line,
                             },
                         )?;
-                        let float = entry
-                            .and_then(|e| e.float)
-                            .or(c.float)
-                            .unwrap_or(Decimal::ONE);
-                        mul(shares, float, date, "index shares")?
+                        match entry.and_then(|e| e.float).or(c.float) {
+                            Some(float) => mul(shares, float, date, "index shares")?,
+                            None => shares,
+                        }
                     }
                     Method::EqualWeighted => {
                         match self.methods[m].q.get(c.symbol as usize).copied().flatten() {

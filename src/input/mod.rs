@@ -4,11 +4,13 @@
 
 mod aux;
 mod levels;
+mod parallel;
 mod prices;
 
 pub use aux::{read_actions, read_constituents, read_divisors, read_shares};
 pub use levels::{levels_from_table, read_levels, LevelColumns, LevelSeries, NOT_SERIES};
-pub(crate) use prices::{check_day, PriceReader, Row};
+pub(crate) use parallel::{read_parallel, Chunk};
+pub(crate) use prices::{check_day, PriceReader, Row, RowParser};
 pub use prices::{read_prices, ColumnNames, PriceData, PriceDay};
 
 use crate::calc::SymbolId;
@@ -274,6 +276,12 @@ impl Table {
             .map_err(|e| csv_error(&self.name, e))
     }
 
+    /// The byte offset and line of the first record after the header.
+    pub(crate) fn after_header(&self) -> (u64, u64) {
+        let p = self.reader.position();
+        (p.byte(), p.line())
+    }
+
     /// Bytes read so far.
     pub(crate) fn byte(&self) -> u64 {
         self.record.position().map_or(0, |p| p.byte())
@@ -284,22 +292,92 @@ impl Table {
         self.record.position().map_or(0, |p| p.line())
     }
 
+    /// The current record's cells.
+    pub(crate) fn cells(&self) -> Cells<'_> {
+        Cells {
+            name: &self.name,
+            headers: &self.headers,
+            record: &self.record,
+            line: self.line(),
+        }
+    }
+
     /// The bytes of column `col`, without surrounding spaces.
+    #[allow(dead_code)]
     pub(crate) fn raw(&self, col: usize) -> &[u8] {
+        self.cells().raw(col)
+    }
+
+    /// An error about the value in column `col` of the current record.
+    pub(crate) fn error(&self, col: usize, problem: impl Into<String>) -> DataError {
+        self.cells().error(col, problem)
+    }
+
+    /// The text of column `col`.
+    pub(crate) fn text(&self, col: usize) -> Result<&str, DataError> {
+        self.cells().text(col)
+    }
+
+    /// A non-empty decimal in column `col`.
+    pub(crate) fn decimal(&self, col: usize) -> Result<Decimal, DataError> {
+        self.cells().decimal(col)
+    }
+
+    /// A decimal in column `col`, `None` if the cell is empty.
+    pub(crate) fn opt_decimal(&self, col: usize) -> Result<Option<Decimal>, DataError> {
+        self.cells().opt_decimal(col)
+    }
+
+    /// A non-empty date in column `col`.
+    pub(crate) fn date(&self, col: usize, dates: &DateParser) -> Result<NaiveDate, DataError> {
+        self.cells().date(col, dates)
+    }
+
+    /// A date in column `col`, `None` if the cell is empty.
+    pub(crate) fn opt_date(
+        &self,
+        col: usize,
+        dates: &DateParser,
+    ) -> Result<Option<NaiveDate>, DataError> {
+        self.cells().opt_date(col, dates)
+    }
+
+    /// A non-empty symbol in column `col`.
+    pub(crate) fn symbol(&self, col: usize) -> Result<&str, DataError> {
+        self.cells().symbol(col)
+    }
+}
+
+/// The cells of one CSV record, with located errors.
+#[derive(Clone, Copy)]
+pub(crate) struct Cells<'a> {
+    /// The file's name for messages.
+    pub(crate) name: &'a str,
+    /// The header row, trimmed.
+    pub(crate) headers: &'a [String],
+    /// The record.
+    pub(crate) record: &'a csv::ByteRecord,
+    /// Its line in the file.
+    pub(crate) line: u64,
+}
+
+impl<'a> Cells<'a> {
+    /// The bytes of column `col`, without surrounding spaces.
+    pub(crate) fn raw(&self, col: usize) -> &'a [u8] {
         self.record.get(col).unwrap_or_default().trim_ascii()
     }
 
     /// An error about the value in column `col` of the current record.
     pub(crate) fn error(&self, col: usize, problem: impl Into<String>) -> DataError {
         DataError::new(problem)
-            .file(&self.name)
-            .line(self.line())
+            .file(self.name)
+            .line(self.line)
             .column(self.headers.get(col).cloned().unwrap_or_default())
             .value(String::from_utf8_lossy(self.raw(col)))
     }
 
     /// The text of column `col`.
-    pub(crate) fn text(&self, col: usize) -> Result<&str, DataError> {
+    pub(crate) fn text(&self, col: usize) -> Result<&'a str, DataError> {
         std::str::from_utf8(self.raw(col)).map_err(|_| {
             self.error(col, "the value is not valid UTF-8")
                 .hint("save the file as UTF-8")
@@ -357,7 +435,7 @@ impl Table {
     }
 
     /// A non-empty symbol in column `col`.
-    pub(crate) fn symbol(&self, col: usize) -> Result<&str, DataError> {
+    pub(crate) fn symbol(&self, col: usize) -> Result<&'a str, DataError> {
         let s = self.text(col)?;
         if s.is_empty() {
             return Err(self

@@ -1,6 +1,6 @@
 //! The prices file: one row per constituent per date.
 
-use super::{DateParser, Source, Symbols, Table};
+use super::{Cells, DateParser, Source, Symbols, Table};
 use crate::calc::{MemberList, Quote, SymbolId};
 use crate::error::DataError;
 use chrono::Datelike;
@@ -183,6 +183,7 @@ pub(crate) struct Row {
 }
 
 /// The prices file's columns, found in its header.
+#[derive(Clone, Copy)]
 struct PriceColumns {
     date: usize,
     symbol: usize,
@@ -216,13 +217,8 @@ fn progress_bar(source: &Source) -> indicatif::ProgressBar {
 /// Reads the prices file row by row, checking every value.
 pub(crate) struct PriceReader {
     t: Table,
-    cols: PriceColumns,
-    group_names: Vec<String>,
+    parser: RowParser,
     records: u64,
-    last_date: Option<(Vec<u8>, NaiveDate)>,
-    /// Symbol ids of the rows of the current and of the previous date, in file order.
-    ids: Vec<SymbolId>,
-    prev_ids: Vec<SymbolId>,
     progress: indicatif::ProgressBar,
 }
 
@@ -268,20 +264,22 @@ impl PriceReader {
         };
         Ok(PriceReader {
             t,
-            cols: PriceColumns {
-                date,
-                symbol,
-                price,
-                shares,
-                float,
-                divisor,
-                group,
+            parser: RowParser {
+                cols: PriceColumns {
+                    date,
+                    symbol,
+                    price,
+                    shares,
+                    float,
+                    divisor,
+                    group,
+                },
+                group_names: Vec::new(),
+                last_date: None,
+                ids: Vec::new(),
+                prev_ids: Vec::new(),
             },
-            group_names: Vec::new(),
             records: 0,
-            last_date: None,
-            ids: Vec::new(),
-            prev_ids: Vec::new(),
             progress: progress_bar(source),
         })
     }
@@ -291,14 +289,34 @@ impl PriceReader {
         self.t.name()
     }
 
+    /// The header row.
+    pub(crate) fn headers(&self) -> &[String] {
+        self.t.headers()
+    }
+
+    /// The row parser (to copy for other threads).
+    pub(crate) fn parser(&self) -> &RowParser {
+        &self.parser
+    }
+
+    /// The byte offset and line where the data rows start (after the header).
+    pub(crate) fn data_start(&self) -> (u64, u64) {
+        self.t.after_header()
+    }
+
+    /// The progress bar (hidden unless stderr is a terminal and the file is large).
+    pub(crate) fn progress(&self) -> &indicatif::ProgressBar {
+        &self.progress
+    }
+
     /// Whether the file has a shares column.
     pub(crate) fn has_shares(&self) -> bool {
-        self.cols.shares.is_some()
+        self.parser.cols.shares.is_some()
     }
 
     /// The group labels seen so far.
     pub(crate) fn group_names(&self) -> &[String] {
-        &self.group_names
+        self.parser.group_names()
     }
 
     /// Records read so far (including skipped ones).
@@ -313,7 +331,6 @@ impl PriceReader {
         symbols: &mut Symbols,
         members: Option<&MemberList>,
     ) -> Result<Option<Row>, DataError> {
-        let c = &self.cols;
         loop {
             if !self.t.next()? {
                 self.progress.finish_and_clear();
@@ -323,111 +340,9 @@ impl PriceReader {
             if self.records % 65536 == 0 {
                 self.progress.set_position(self.t.byte());
             }
-            let t = &self.t;
-            let raw_date = t.raw(c.date);
-            let new_date =
-                !matches!(&self.last_date, Some((bytes, _)) if bytes.as_slice() == raw_date);
-            if new_date {
-                // Rows of consecutive dates usually list the symbols in the same order.
-                std::mem::swap(&mut self.prev_ids, &mut self.ids);
-                self.ids.clear();
+            if let Some(row) = self.parser.parse(self.t.cells(), dates, symbols, members)? {
+                return Ok(Some(row));
             }
-            let raw_symbol = t.raw(c.symbol);
-            let predicted = self
-                .prev_ids
-                .get(self.ids.len())
-                .copied()
-                .filter(|&id| symbols.name(id).as_bytes() == raw_symbol);
-            let symbol = match (predicted, members) {
-                (Some(id), None) => id,
-                (_, Some(list)) => match symbols
-                    .get(t.symbol(c.symbol)?)
-                    .filter(|&s| list.contains(s))
-                {
-                    Some(s) => s,
-                    None => continue,
-                },
-                (None, None) => symbols.intern(t.symbol(c.symbol)?),
-            };
-            if members.is_none() {
-                self.ids.push(symbol);
-            }
-            let date = match (&self.last_date, new_date) {
-                (Some((_, d)), false) => *d,
-                _ => {
-                    let d = t.date(c.date, dates)?;
-                    self.last_date = Some((raw_date.to_vec(), d));
-                    d
-                }
-            };
-            let price = t.decimal(c.price)?;
-            if price <= Decimal::ZERO {
-                return Err(t
-                    .error(c.price, "the price must be greater than 0")
-                    .hint("fix the price or remove the row"));
-            }
-            let shares = match c.shares {
-                Some(col) => t.opt_decimal(col)?,
-                None => None,
-            };
-            if shares.is_some_and(|s| s < Decimal::ZERO) {
-                return Err(t
-                    .error(c.shares.unwrap_or_default(), "shares cannot be negative")
-                    .hint("fix the share count (0 is allowed: a weight of zero)"));
-            }
-            let float = match c.float {
-                Some(col) => t.opt_decimal(col)?,
-                None => None,
-            };
-            if float.is_some_and(|f| f <= Decimal::ZERO || f > Decimal::ONE) {
-                return Err(t
-                    .error(
-                        c.float.unwrap_or_default(),
-                        "the float factor must be in (0, 1]",
-                    )
-                    .hint("write the investable-weight factor as a fraction, e.g. 0.85"));
-            }
-            let divisor = match c.divisor {
-                Some(col) => t.opt_decimal(col)?,
-                None => None,
-            };
-            if divisor.is_some_and(|d| d <= Decimal::ZERO) {
-                return Err(t
-                    .error(
-                        c.divisor.unwrap_or_default(),
-                        "the divisor must be greater than 0",
-                    )
-                    .hint("fix the divisor or leave the cell empty"));
-            }
-            let group = match c.group {
-                Some(col) => {
-                    let g = t.text(col)?;
-                    if g.is_empty() {
-                        None
-                    } else {
-                        Some(match self.group_names.iter().position(|n| n == g) {
-                            Some(i) => i as u32,
-                            None => {
-                                self.group_names.push(g.to_string());
-                                self.group_names.len() as u32 - 1
-                            }
-                        })
-                    }
-                }
-                None => None,
-            };
-            return Ok(Some(Row {
-                group,
-                date,
-                quote: Quote {
-                    symbol,
-                    price,
-                    shares,
-                    float,
-                    line: t.line(),
-                },
-                divisor,
-            }));
         }
     }
 
@@ -436,6 +351,147 @@ impl PriceReader {
         DataError::new("no data rows: the file has only a header")
             .file(self.name())
             .hint("give at least one row of date, symbol and price")
+    }
+}
+
+/// Checks and converts records of the prices file into rows.
+#[derive(Clone)]
+pub(crate) struct RowParser {
+    cols: PriceColumns,
+    group_names: Vec<String>,
+    last_date: Option<(Vec<u8>, NaiveDate)>,
+    /// Symbol ids of the rows of the current and of the previous date, in file order.
+    ids: Vec<SymbolId>,
+    prev_ids: Vec<SymbolId>,
+}
+
+impl RowParser {
+    /// Forgets what earlier records taught it (caches, group labels): for a new chunk.
+    pub(crate) fn reset(&mut self) {
+        self.group_names.clear();
+        self.last_date = None;
+        self.ids.clear();
+        self.prev_ids.clear();
+    }
+
+    /// The group labels seen so far.
+    pub(crate) fn group_names(&self) -> &[String] {
+        &self.group_names
+    }
+
+    /// The row of record `t`, checked; `None` for a row of a symbol not on `members` (skipped
+    /// unchecked).
+    pub(crate) fn parse(
+        &mut self,
+        t: Cells<'_>,
+        dates: &DateParser,
+        symbols: &mut Symbols,
+        members: Option<&MemberList>,
+    ) -> Result<Option<Row>, DataError> {
+        let c = &self.cols;
+        let raw_date = t.raw(c.date);
+        let new_date = !matches!(&self.last_date, Some((bytes, _)) if bytes.as_slice() == raw_date);
+        if new_date {
+            // Rows of consecutive dates usually list the symbols in the same order.
+            std::mem::swap(&mut self.prev_ids, &mut self.ids);
+            self.ids.clear();
+        }
+        let raw_symbol = t.raw(c.symbol);
+        let predicted = self
+            .prev_ids
+            .get(self.ids.len())
+            .copied()
+            .filter(|&id| symbols.name(id).as_bytes() == raw_symbol);
+        let symbol = match (predicted, members) {
+            (Some(id), None) => id,
+            (_, Some(list)) => match symbols
+                .get(t.symbol(c.symbol)?)
+                .filter(|&s| list.contains(s))
+            {
+                Some(s) => s,
+                None => return Ok(None),
+            },
+            (None, None) => symbols.intern(t.symbol(c.symbol)?),
+        };
+        if members.is_none() {
+            self.ids.push(symbol);
+        }
+        let date = match (&self.last_date, new_date) {
+            (Some((_, d)), false) => *d,
+            _ => {
+                let d = t.date(c.date, dates)?;
+                self.last_date = Some((raw_date.to_vec(), d));
+                d
+            }
+        };
+        let price = t.decimal(c.price)?;
+        if price <= Decimal::ZERO {
+            return Err(t
+                .error(c.price, "the price must be greater than 0")
+                .hint("fix the price or remove the row"));
+        }
+        let shares = match c.shares {
+            Some(col) => t.opt_decimal(col)?,
+            None => None,
+        };
+        if shares.is_some_and(|s| s < Decimal::ZERO) {
+            return Err(t
+                .error(c.shares.unwrap_or_default(), "shares cannot be negative")
+                .hint("fix the share count (0 is allowed: a weight of zero)"));
+        }
+        let float = match c.float {
+            Some(col) => t.opt_decimal(col)?,
+            None => None,
+        };
+        if float.is_some_and(|f| f <= Decimal::ZERO || f > Decimal::ONE) {
+            return Err(t
+                .error(
+                    c.float.unwrap_or_default(),
+                    "the float factor must be in (0, 1]",
+                )
+                .hint("write the investable-weight factor as a fraction, e.g. 0.85"));
+        }
+        let divisor = match c.divisor {
+            Some(col) => t.opt_decimal(col)?,
+            None => None,
+        };
+        if divisor.is_some_and(|d| d <= Decimal::ZERO) {
+            return Err(t
+                .error(
+                    c.divisor.unwrap_or_default(),
+                    "the divisor must be greater than 0",
+                )
+                .hint("fix the divisor or leave the cell empty"));
+        }
+        let group = match c.group {
+            Some(col) => {
+                let g = t.text(col)?;
+                if g.is_empty() {
+                    None
+                } else {
+                    Some(match self.group_names.iter().position(|n| n == g) {
+                        Some(i) => i as u32,
+                        None => {
+                            self.group_names.push(g.to_string());
+                            self.group_names.len() as u32 - 1
+                        }
+                    })
+                }
+            }
+            None => None,
+        };
+        Ok(Some(Row {
+            group,
+            date,
+            quote: Quote {
+                symbol,
+                price,
+                shares,
+                float,
+                line: t.line,
+            },
+            divisor,
+        }))
     }
 }
 

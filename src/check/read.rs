@@ -1,0 +1,617 @@
+//! A tolerant reader of the prices file: a row that `compute` would refuse becomes a finding,
+//! and reading goes on.
+
+use super::{CheckRequest, Finding, Kind, Severity};
+use crate::calc::{SharesSchedule, SymbolId};
+use crate::error::{DataError, Error};
+use crate::input::{parse_decimal, DateParser, Source, Symbols};
+use chrono::NaiveDate;
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
+use rustc_hash::FxHashMap;
+use std::io::Read;
+
+/// A price (or price × shares) from which sums may overflow 28-digit decimals.
+const HUGE: f64 = 1e25;
+
+/// One row that has a date and a symbol. Missing or bad values are NaN.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Obs {
+    pub date: NaiveDate,
+    pub symbol: SymbolId,
+    /// The price, NaN if empty, unparsable or ≤ 0.
+    pub price: f64,
+    /// The share count in force (the `--shares` file's, else the row's), NaN if none.
+    pub shares: f64,
+    pub line: u64,
+}
+
+/// Empty cells of one row, in the columns idx does not use.
+#[derive(Clone, Debug)]
+pub(super) struct Empties {
+    pub line: u64,
+    pub date: NaiveDate,
+    pub symbol: SymbolId,
+    /// Bit `k`: the `k`-th of [`Sheet::other_columns`] is empty.
+    pub mask: u64,
+}
+
+/// What the reader kept of the prices file.
+pub(super) struct Sheet {
+    pub name: String,
+    /// Data records read (good or bad).
+    pub records: u64,
+    /// The rows that have a date and a symbol, in file order.
+    pub obs: Vec<Obs>,
+    /// Distinct symbols in the prices file.
+    pub symbol_count: usize,
+    /// The headers of the columns idx does not use (at most 64), with their positions.
+    pub other_columns: Vec<(usize, String)>,
+    /// How many rows had each of `other_columns` empty.
+    pub other_empty: Vec<u64>,
+    /// Rows with empty cells in `other_columns`.
+    pub empties: Vec<Empties>,
+}
+
+struct Columns {
+    date: usize,
+    symbol: usize,
+    price: usize,
+    shares: Option<usize>,
+    float: Option<usize>,
+    divisor: Option<usize>,
+}
+
+fn open(source: &Source) -> Result<Box<dyn Read>, DataError> {
+    match source {
+        Source::Stdin => Ok(Box::new(std::io::stdin().lock())),
+        Source::Path(p) => std::fs::File::open(p)
+            .map(|f| Box::new(f) as Box<dyn Read>)
+            .map_err(|e| {
+                DataError::new(format!("cannot open the file: {e}"))
+                    .file(source.name())
+                    .hint("check the path")
+            }),
+    }
+}
+
+/// The column named `chosen`, else any of `names` (case-insensitive); two matches are an
+/// error, as in `compute`.
+fn column(
+    headers: &[String],
+    file: &str,
+    names: &[&str],
+    chosen: Option<&str>,
+) -> Result<Option<usize>, DataError> {
+    let wanted: Vec<String> = match chosen {
+        Some(c) => vec![c.trim().to_lowercase()],
+        None => names.iter().map(|n| n.to_lowercase()).collect(),
+    };
+    let found: Vec<usize> = (0..headers.len())
+        .filter(|&i| wanted.contains(&headers[i].to_lowercase()))
+        .collect();
+    match found.as_slice() {
+        [] => Ok(None),
+        [i] => Ok(Some(*i)),
+        [a, b, ..] => Err(DataError::new(format!(
+            "columns {} ('{}') and {} ('{}') both name the {} column",
+            a + 1,
+            headers[*a],
+            b + 1,
+            headers[*b],
+            names[0]
+        ))
+        .file(file)
+        .line(1)
+        .hint("rename or remove one of them, or choose one with the matching --*-col flag")),
+    }
+}
+
+fn require(
+    headers: &[String],
+    file: &str,
+    names: &[&str],
+    chosen: Option<&str>,
+    flag: &str,
+) -> Result<usize, DataError> {
+    column(headers, file, names, chosen)?.ok_or_else(|| {
+        let wanted = match chosen {
+            Some(c) => format!("'{c}'"),
+            None => names
+                .iter()
+                .map(|n| format!("'{n}'"))
+                .collect::<Vec<_>>()
+                .join(" or "),
+        };
+        DataError::new(format!("missing required column {wanted}"))
+            .file(file)
+            .line(1)
+            .hint(format!(
+                "rename the column in the header, or name it with {flag} (columns found: {})",
+                headers.join(", ")
+            ))
+    })
+}
+
+/// The trimmed text of a cell, or why it has none.
+fn cell(record: &csv::ByteRecord, col: usize) -> Result<&str, &'static str> {
+    std::str::from_utf8(record.get(col).unwrap_or_default().trim_ascii())
+        .map_err(|_| "the value is not valid UTF-8")
+}
+
+/// The value as written, for messages (invalid UTF-8 replaced).
+fn shown(record: &csv::ByteRecord, col: usize) -> String {
+    String::from_utf8_lossy(record.get(col).unwrap_or_default().trim_ascii()).into_owned()
+}
+
+/// Collects findings about one row.
+struct RowFindings<'a> {
+    file: &'a str,
+    line: u64,
+    date: Option<NaiveDate>,
+    symbol: Option<String>,
+    out: &'a mut Vec<Finding>,
+}
+
+impl RowFindings<'_> {
+    fn add(&mut self, severity: Severity, kind: Kind, message: String, hint: &str) {
+        self.out.push(Finding {
+            file: self.file.to_string(),
+            line: Some(self.line),
+            date: self.date,
+            symbol: self.symbol.clone(),
+            severity,
+            kind,
+            message,
+            hint: Some(hint.to_string()),
+        });
+    }
+}
+
+/// Reads the prices file of `req`, adding a finding for every row compute would refuse.
+pub(super) fn read(
+    req: &CheckRequest,
+    dates: &DateParser,
+    symbols: &mut Symbols,
+    shares_file: Option<&SharesSchedule>,
+    findings: &mut Vec<Finding>,
+) -> Result<Sheet, Error> {
+    let name = req.prices.name();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(open(&req.prices)?);
+    let io_error = |e: csv::Error| -> Error {
+        let mut err = DataError::new(format!("cannot read the file: {e}")).file(&name);
+        if let Some(p) = e.position() {
+            err = err.line(p.line());
+        }
+        err.into()
+    };
+    let headers: Vec<String> = reader
+        .byte_headers()
+        .map_err(io_error)?
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            let h = String::from_utf8_lossy(h);
+            let h = if i == 0 {
+                h.trim_start_matches('\u{feff}')
+            } else {
+                &h
+            };
+            h.trim().to_string()
+        })
+        .collect();
+    if headers.iter().all(|h| h.is_empty()) {
+        return Err(DataError::new("the file is empty")
+            .file(&name)
+            .hint("give a CSV file with a header row and data rows")
+            .into());
+    }
+    let c = &req.columns;
+    let cols = Columns {
+        date: require(&headers, &name, &["date"], c.date.as_deref(), "--date-col")?,
+        symbol: require(
+            &headers,
+            &name,
+            &["symbol", "ticker", "code"],
+            c.symbol.as_deref(),
+            "--symbol-col",
+        )?,
+        price: require(
+            &headers,
+            &name,
+            &["price", "close"],
+            c.price.as_deref(),
+            "--price-col",
+        )?,
+        shares: match c.shares.as_deref() {
+            Some(s) => Some(require(
+                &headers,
+                &name,
+                &["shares"],
+                Some(s),
+                "--shares-col",
+            )?),
+            None => column(&headers, &name, &["shares"], None)?,
+        },
+        float: column(&headers, &name, &["float", "iwf"], None)?,
+        divisor: column(&headers, &name, &["divisor"], None)?,
+    };
+    let optional = column(&headers, &name, &["group", "sector"], None)?;
+    let used = [
+        Some(cols.date),
+        Some(cols.symbol),
+        Some(cols.price),
+        cols.shares,
+        cols.float,
+        cols.divisor,
+        optional,
+    ];
+    let other_columns: Vec<(usize, String)> = headers
+        .iter()
+        .enumerate()
+        .filter(|(i, h)| !h.is_empty() && !used.contains(&Some(*i)))
+        .map(|(i, h)| (i, h.clone()))
+        .take(64)
+        .collect();
+    let mut sheet = Sheet {
+        name: name.clone(),
+        records: 0,
+        obs: Vec::new(),
+        symbol_count: 0,
+        other_empty: vec![0; other_columns.len()],
+        other_columns,
+        empties: Vec::new(),
+    };
+    let mut divisors: FxHashMap<NaiveDate, (Decimal, u64)> = FxHashMap::default();
+    let mut seen_symbols: FxHashMap<SymbolId, ()> = FxHashMap::default();
+    let expected_date = match &req.date_format {
+        Some(f) => format!("a date in the format {f:?} or YYYY-MM-DD"),
+        None => "a date as YYYY-MM-DD".to_string(),
+    };
+    // When no date at all can be read, the dates are in another format: one error, not one
+    // finding per row.
+    let (mut good_dates, mut first_bad_date) = (0u64, None::<(u64, String)>);
+    // The same for prices: when none is a number, the column or its format is wrong.
+    let (mut numeric_prices, mut first_bad_price) = (0u64, None::<(u64, String, String)>);
+    let mut record = csv::ByteRecord::new();
+    while reader.read_byte_record(&mut record).map_err(io_error)? {
+        sheet.records += 1;
+        let line = record.position().map_or(0, |p| p.line());
+        let mut row = RowFindings {
+            file: &name,
+            line,
+            date: None,
+            symbol: None,
+            out: findings,
+        };
+        if record.len() != headers.len() {
+            // Its date and symbol, if they can be read, name the finding and still place the
+            // row (no gap, and a second row of the date is a duplicate); its values are not
+            // used.
+            let date = cell(&record, cols.date).ok().and_then(|t| dates.parse(t));
+            let symbol = cell(&record, cols.symbol).ok().filter(|s| !s.is_empty());
+            row.date = date;
+            row.symbol = symbol.map(str::to_string);
+            row.add(
+                Severity::Error,
+                Kind::BadRow,
+                format!(
+                    "the row has {} fields but the header has {}",
+                    record.len(),
+                    headers.len()
+                ),
+                "every row needs one field per header column; quote fields that contain commas",
+            );
+            if let (Some(date), Some(symbol)) = (date, symbol) {
+                let symbol = symbols.intern(symbol);
+                seen_symbols.insert(symbol, ());
+                sheet.obs.push(Obs {
+                    date,
+                    symbol,
+                    price: f64::NAN,
+                    shares: f64::NAN,
+                    line,
+                });
+            }
+            continue;
+        }
+        // The symbol first, so that a bad date's finding names it.
+        let symbol = match cell(&record, cols.symbol) {
+            Ok("") => {
+                row.add(
+                    Severity::Error,
+                    Kind::MissingSymbol,
+                    "the symbol is empty".into(),
+                    "fill in the symbol or remove the row",
+                );
+                None
+            }
+            Ok(s) => Some(s),
+            Err(why) => {
+                row.add(
+                    Severity::Error,
+                    Kind::MissingSymbol,
+                    format!("{why} (symbol: {:?})", shown(&record, cols.symbol)),
+                    "save the file as UTF-8",
+                );
+                None
+            }
+        };
+        row.symbol = symbol.map(str::to_string);
+        let date = match cell(&record, cols.date) {
+            Ok("") => {
+                row.add(
+                    Severity::Error,
+                    Kind::BadDate,
+                    "the date is empty".into(),
+                    "fill in the date or remove the row",
+                );
+                None
+            }
+            Ok(text) => {
+                let d = dates.parse(text);
+                if d.is_some() {
+                    good_dates += 1;
+                } else if first_bad_date.is_none() {
+                    first_bad_date = Some((line, text.to_string()));
+                }
+                if d.is_none() {
+                    row.add(
+                        Severity::Error,
+                        Kind::BadDate,
+                        format!("not a valid date: expected {expected_date} (value: {text:?})"),
+                        "fix the date, or give its format with --date-format (e.g. %m/%d/%Y)",
+                    );
+                }
+                d
+            }
+            Err(why) => {
+                row.add(
+                    Severity::Error,
+                    Kind::BadDate,
+                    format!("{why} (value: {:?})", shown(&record, cols.date)),
+                    "save the file as UTF-8",
+                );
+                None
+            }
+        };
+        row.date = date;
+        let symbol_id = symbol.map(|s| symbols.intern(s));
+
+        let price = match cell(&record, cols.price) {
+            Ok("") => {
+                row.add(
+                    Severity::Error,
+                    Kind::MissingPrice,
+                    "the price is empty".into(),
+                    "fill in the price or remove the row",
+                );
+                None
+            }
+            Ok(text) => match parse_decimal(text) {
+                Ok(p) if p > Decimal::ZERO => {
+                    numeric_prices += 1;
+                    Some(p)
+                }
+                Ok(_) => {
+                    numeric_prices += 1;
+                    row.add(
+                        Severity::Error,
+                        Kind::BadPrice,
+                        format!("the price must be greater than 0 (value: {text:?})"),
+                        "fix the price or remove the row",
+                    );
+                    None
+                }
+                Err(why) => {
+                    first_bad_price.get_or_insert((line, text.to_string(), why.clone()));
+                    row.add(
+                        Severity::Error,
+                        Kind::BadPrice,
+                        format!("{why} (value: {text:?})"),
+                        "write a plain decimal number such as 101.25 (no thousands separators)",
+                    );
+                    None
+                }
+            },
+            Err(why) => {
+                row.add(
+                    Severity::Error,
+                    Kind::BadPrice,
+                    format!("{why} (value: {:?})", shown(&record, cols.price)),
+                    "save the file as UTF-8",
+                );
+                None
+            }
+        };
+
+        let in_file = match (shares_file, symbol_id, date) {
+            (Some(s), Some(id), Some(d)) => s.lookup(id, d).map(|e| e.shares),
+            _ => None,
+        };
+        let mut row_shares = None;
+        if let Some(col) = cols.shares {
+            match cell(&record, col) {
+                Ok("") if in_file.is_none() => row.add(
+                    Severity::Warning,
+                    Kind::MissingShares,
+                    "the share count is empty: cap-weighted needs one for every constituent".into(),
+                    "fill in the shares cell, or list the symbol in a --shares file",
+                ),
+                Ok("") => {}
+                Ok(text) => match parse_decimal(text) {
+                    Ok(s) if s < Decimal::ZERO => row.add(
+                        Severity::Error,
+                        Kind::BadShares,
+                        format!("shares cannot be negative (value: {text:?})"),
+                        "fix the share count (0 is allowed: a weight of zero)",
+                    ),
+                    Ok(s) => row_shares = Some(s),
+                    Err(why) => row.add(
+                        Severity::Error,
+                        Kind::BadShares,
+                        format!("{why} (value: {text:?})"),
+                        "write a plain decimal number such as 1500000 (no thousands separators)",
+                    ),
+                },
+                Err(why) => row.add(
+                    Severity::Error,
+                    Kind::BadShares,
+                    format!("{why} (value: {:?})", shown(&record, col)),
+                    "save the file as UTF-8",
+                ),
+            }
+        }
+        if let Some(col) = cols.float {
+            match cell(&record, col).map(|t| (t, parse_decimal(t))) {
+                Ok(("", _)) => {}
+                Ok((_, Ok(f))) if f > Decimal::ZERO && f <= Decimal::ONE => {}
+                Ok((text, parsed)) => row.add(
+                    Severity::Error,
+                    Kind::BadFloat,
+                    match parsed {
+                        Ok(_) => format!("the float factor must be in (0, 1] (value: {text:?})"),
+                        Err(why) => format!("{why} (value: {text:?})"),
+                    },
+                    "write the investable-weight factor as a fraction, e.g. 0.85",
+                ),
+                Err(why) => row.add(
+                    Severity::Error,
+                    Kind::BadFloat,
+                    format!("{why} (value: {:?})", shown(&record, col)),
+                    "save the file as UTF-8",
+                ),
+            }
+        }
+        if let Some(col) = cols.divisor {
+            match cell(&record, col).map(|t| (t, parse_decimal(t))) {
+                Ok(("", _)) => {}
+                Ok((text, Ok(d))) if d > Decimal::ZERO => {
+                    if let Some(date) = date {
+                        match divisors.get(&date) {
+                            Some(&(d0, line0)) if d0 != d => row.add(
+                                Severity::Error,
+                                Kind::DivisorConflict,
+                                format!(
+                                    "two divisors on {date}: {d0} on line {line0} and {text} here"
+                                ),
+                                "a date has one divisor: make the rows of that date agree",
+                            ),
+                            Some(_) => {}
+                            None => {
+                                divisors.insert(date, (d, line));
+                            }
+                        }
+                    }
+                }
+                Ok((text, parsed)) => row.add(
+                    Severity::Error,
+                    Kind::BadDivisor,
+                    match parsed {
+                        Ok(_) => format!("the divisor must be greater than 0 (value: {text:?})"),
+                        Err(why) => format!("{why} (value: {text:?})"),
+                    },
+                    "fix the divisor or leave the cell empty",
+                ),
+                Err(why) => row.add(
+                    Severity::Error,
+                    Kind::BadDivisor,
+                    format!("{why} (value: {:?})", shown(&record, col)),
+                    "save the file as UTF-8",
+                ),
+            }
+        }
+
+        let (Some(date), Some(symbol)) = (date, symbol_id) else {
+            continue;
+        };
+        seen_symbols.insert(symbol, ());
+        let mut mask = 0u64;
+        for (k, (col, _)) in sheet.other_columns.iter().enumerate() {
+            if record.get(*col).unwrap_or_default().trim_ascii().is_empty() {
+                mask |= 1 << k;
+                sheet.other_empty[k] += 1;
+            }
+        }
+        if mask != 0 {
+            sheet.empties.push(Empties {
+                line,
+                date,
+                symbol,
+                mask,
+            });
+        }
+        let f = |d: Option<Decimal>| d.and_then(|d| d.to_f64()).unwrap_or(f64::NAN);
+        let (price, shares) = (f(price), f(in_file.or(row_shares)));
+        // Sums of q·p over the constituents must stay within 28-digit decimals (about 7.9e28).
+        let value = if shares.is_finite() {
+            price * shares
+        } else {
+            price
+        };
+        if value >= HUGE {
+            row.add(
+                Severity::Warning,
+                Kind::HugeValue,
+                format!(
+                    "{} is {value:.3e}: sums of such values can exceed idx's 28-digit \
+                     decimals (at most 7.9e28), so compute may overflow",
+                    if shares.is_finite() {
+                        "price × shares"
+                    } else {
+                        "the price"
+                    }
+                ),
+                "check for a misplaced decimal point or a value in the wrong unit",
+            );
+        }
+        sheet.obs.push(Obs {
+            date,
+            symbol,
+            price,
+            shares,
+            line,
+        });
+    }
+    if good_dates == 0 {
+        if let Some((line, value)) = first_bad_date {
+            return Err(DataError::new(format!(
+                "no date in the file can be read: expected {expected_date}"
+            ))
+            .file(&name)
+            .line(line)
+            .column(&headers[cols.date])
+            .value(value)
+            .hint(
+                "give the dates' format with --date-format (e.g. %m/%d/%Y), or name the date \
+                   column with --date-col",
+            )
+            .into());
+        }
+    }
+    if let (0, Some((line, value, why))) = (numeric_prices, first_bad_price) {
+        return Err(
+            DataError::new(format!("no price in the file can be read: {why}"))
+                .file(&name)
+                .line(line)
+                .column(&headers[cols.price])
+                .value(value)
+                .hint(
+                    "write plain decimal numbers such as 101.25, or name the price column with \
+             --price-col",
+                )
+                .into(),
+        );
+    }
+    if sheet.records == 0 {
+        return Err(DataError::new("no data rows: the file has only a header")
+            .file(&name)
+            .hint("give at least one row of date, symbol and price")
+            .into());
+    }
+    sheet.symbol_count = seen_symbols.len();
+    Ok(sheet)
+}
