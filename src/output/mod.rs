@@ -136,6 +136,16 @@ pub fn emit(bytes: &[u8], path: Option<&Path>) -> Result<(), Error> {
             tmp.write_all(bytes)
                 .and_then(|_| tmp.flush())
                 .map_err(write_err)?;
+            // A temporary file is private (0600): give the result the permissions of the file
+            // it replaces, or the usual 0644.
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let mode = std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode());
+                tmp.as_file()
+                    .set_permissions(std::fs::Permissions::from_mode(mode))
+                    .map_err(write_err)?;
+            }
             tmp.persist(path).map_err(|e| write_err(e.error))?;
             Ok(())
         }
@@ -149,6 +159,23 @@ mod tests {
 
     fn d(s: &str) -> Decimal {
         Decimal::from_str(s).unwrap()
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn output_files_are_not_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.csv");
+        emit(b"x\n", Some(&path)).unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o644);
+        // Replacing a file keeps its permissions.
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        emit(b"y\n", Some(&path)).unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+        assert_eq!(std::fs::read(&path).unwrap(), b"y\n");
     }
 
     #[test]
