@@ -588,23 +588,8 @@ fn stream_index(req: &InputRequest, warn: &mut dyn FnMut(&str)) -> Result<Option
             }
         };
         records += chunk.records;
-        let ids: Vec<u32> = chunk.new_names.iter().map(|n| symbols.intern(n)).collect();
-        let groups: Vec<u32> = chunk
-            .group_names
-            .iter()
-            .map(|g| match group_names.iter().position(|x| x == g) {
-                Some(i) => i as u32,
-                None => {
-                    group_names.push(g.clone());
-                    group_names.len() as u32 - 1
-                }
-            })
-            .collect();
-        for mut row in chunk.rows {
-            if row.quote.symbol >= first_new {
-                row.quote.symbol = ids[(row.quote.symbol - first_new) as usize];
-            }
-            row.group = row.group.map(|g| groups[g as usize]);
+        let end = chunk.end;
+        for row in chunk.into_global(&mut symbols, first_new, &mut group_names) {
             if let Some(first) = rows.first() {
                 if row.date < first.date {
                     unsorted = true;
@@ -616,7 +601,7 @@ fn stream_index(req: &InputRequest, warn: &mut dyn FnMut(&str)) -> Result<Option
             }
             rows.push(row);
         }
-        progress.set_position(chunk.end);
+        progress.set_position(end);
         true
     };
     input::read_parallel(

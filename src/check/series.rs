@@ -66,7 +66,9 @@ pub(super) fn check_all(ctx: &Context<'_>, out: &mut Vec<Finding>) -> usize {
         gaps(ctx, &calendar, &rows, out);
         let actions = by_symbol.get(&symbol).map_or(&[][..], |v| &v[..]);
         History::new(ctx, &rows, actions).check(out);
-        present.insert(symbol, rows.iter().map(|r| r.date).collect());
+        if !ctx.actions.is_empty() {
+            present.insert(symbol, rows.iter().map(|r| r.date).collect());
+        }
     }
     actions_without_price(ctx, &calendar, &present, out);
     calendar.dates.len()
@@ -306,7 +308,18 @@ fn duplicates(ctx: &Context<'_>, rows: Vec<Obs>, out: &mut Vec<Finding>) -> Vec<
                 let prices = if same {
                     "the same price".to_string()
                 } else {
-                    format!("price {} there, {} here", num(first.price), num(r.price))
+                    let shown = |x: f64| {
+                        if x.is_nan() {
+                            "none".to_string()
+                        } else {
+                            num(x)
+                        }
+                    };
+                    format!(
+                        "price {} there, {} here",
+                        shown(first.price),
+                        shown(r.price)
+                    )
                 };
                 out.push(finding(
                     ctx,

@@ -35,6 +35,39 @@ pub(crate) struct Chunk {
     pub(crate) end: u64,
 }
 
+impl Chunk {
+    /// The rows with symbol and group ids of the global tables: the chunk's new symbols are
+    /// added to `symbols` (whose first `first_new` ids the workers knew) and its groups to
+    /// `group_names`, in file order.
+    pub(crate) fn into_global(
+        self,
+        symbols: &mut Symbols,
+        first_new: u32,
+        group_names: &mut Vec<String>,
+    ) -> Vec<super::Row> {
+        let ids: Vec<u32> = self.new_names.iter().map(|n| symbols.intern(n)).collect();
+        let groups: Vec<u32> = self
+            .group_names
+            .iter()
+            .map(|g| match group_names.iter().position(|x| x == g) {
+                Some(i) => i as u32,
+                None => {
+                    group_names.push(g.clone());
+                    group_names.len() as u32 - 1
+                }
+            })
+            .collect();
+        let mut rows = self.rows;
+        for row in &mut rows {
+            if row.quote.symbol >= first_new {
+                row.quote.symbol = ids[(row.quote.symbol - first_new) as usize];
+            }
+            row.group = row.group.map(|g| groups[g as usize]);
+        }
+        rows
+    }
+}
+
 /// What the caller does with each chunk: `false` stops the reading.
 pub(crate) type Consumer<'a> = dyn FnMut(Result<Chunk, DataError>) -> bool + 'a;
 

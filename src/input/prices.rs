@@ -573,13 +573,58 @@ pub fn read_prices(
         has_shares: reader.has_shares(),
         ..PriceData::default()
     };
-    while let Some(row) = reader.next_row(dates, symbols, members)? {
-        data.rows.push(pack(row, &mut data.side));
+    let mut records = 0;
+    match source {
+        // A file is parsed on two threads, in chunks handed back in file order.
+        Source::Path(path) => {
+            let (offset, first_line) = reader.data_start();
+            let initial = symbols.clone();
+            let first_new = initial.len() as u32;
+            let mut failed = None;
+            let progress = reader.progress().clone();
+            let mut consume = |chunk: Result<super::Chunk, DataError>| match chunk {
+                Ok(chunk) => {
+                    records += chunk.records;
+                    progress.set_position(chunk.end);
+                    for row in chunk.into_global(symbols, first_new, &mut data.group_names) {
+                        data.rows.push(pack(row, &mut data.side));
+                    }
+                    true
+                }
+                Err(e) => {
+                    failed = Some(e);
+                    false
+                }
+            };
+            super::read_parallel(
+                path,
+                offset,
+                first_line,
+                reader.name(),
+                reader.headers(),
+                reader.parser(),
+                &initial,
+                dates,
+                members,
+                2,
+                &mut consume,
+            )?;
+            progress.finish_and_clear();
+            if let Some(e) = failed {
+                return Err(e);
+            }
+        }
+        Source::Stdin => {
+            while let Some(row) = reader.next_row(dates, symbols, members)? {
+                data.rows.push(pack(row, &mut data.side));
+            }
+            records = reader.records();
+            data.group_names = reader.group_names().to_vec();
+        }
     }
-    if reader.records() == 0 {
+    if records == 0 {
         return Err(reader.header_only());
     }
-    data.group_names = reader.group_names().to_vec();
     let key = |r: &Packed| (r.date, r.symbol, r.line);
     if !data.rows.is_sorted_by_key(key) {
         data.rows.sort_unstable_by_key(key);
