@@ -212,6 +212,10 @@ pub fn input_request(args: InputArgs) -> Result<InputRequest, Error> {
             "give a prices file, or pipe one in: cat prices.csv | idx compute --method cap-weighted",
         ));
     }
+    let aliases = match &args.column_map {
+        Some(file) => input::read_column_map(&Source::from_arg(file))?,
+        None => Vec::new(),
+    };
     Ok(InputRequest {
         prices,
         columns: ColumnNames {
@@ -220,6 +224,16 @@ pub fn input_request(args: InputArgs) -> Result<InputRequest, Error> {
             price: args.price_col,
             shares: args.shares_col,
             group: None,
+            text: input::TextFormat {
+                encoding: args.encoding.map(|e| match e {
+                    crate::cli::EncodingArg::Utf8 => input::TextEncoding::Utf8,
+                    crate::cli::EncodingArg::ShiftJis => input::TextEncoding::ShiftJis,
+                }),
+                thousands: args.thousands,
+                aliases,
+            },
+            skip_bad_rows: args.skip_bad_rows,
+            wide: args.wide,
         },
         dates: DateParser::new(args.date_format),
         constituents,
@@ -432,7 +446,21 @@ pub fn compute_index(req: &InputRequest, warn: &mut dyn FnMut(&str)) -> Result<I
         }
     }
     let loaded = load_input(req)?;
+    report_skipped(&loaded.prices.skipped, warn);
     run_index(req, &loaded, None, warn, None)
+}
+
+/// Reports the rows skipped by `--skip-bad-rows`, one line each, then their count.
+fn report_skipped(skipped: &[String], warn: &mut dyn FnMut(&str)) {
+    for s in skipped {
+        warn(s);
+    }
+    if !skipped.is_empty() {
+        warn(&format!(
+            "{} bad row(s) skipped (--skip-bad-rows)",
+            skipped.len()
+        ));
+    }
 }
 
 /// The divisor of `date` from the prices file must agree with the divisors file's.
@@ -503,6 +531,9 @@ fn stream_index(req: &InputRequest, warn: &mut dyn FnMut(&str)) -> Result<Option
     let Source::Path(path) = &req.prices else {
         return Ok(None);
     };
+    if req.columns.wide {
+        return Ok(None);
+    }
     let mut symbols = Symbols::new();
     let dates = &req.dates;
     let members = match &req.constituents {
@@ -523,8 +554,12 @@ fn stream_index(req: &InputRequest, warn: &mut dyn FnMut(&str)) -> Result<Option
     };
     let need_shares = req.spec.methods.contains(&Method::CapWeighted) && shares.is_none();
     let reader = input::PriceReader::open(&req.prices, &req.columns, need_shares)?;
+    if reader.transcoded() {
+        return Ok(None);
+    }
     let name = reader.name().to_string();
     let (offset, first_line) = reader.data_start();
+    let mut skipped: Vec<String> = Vec::new();
     let mut runner = DayRunner::new(
         req,
         members.clone(),
@@ -580,7 +615,7 @@ fn stream_index(req: &InputRequest, warn: &mut dyn FnMut(&str)) -> Result<Option
     };
     let progress = reader.progress().clone();
     let mut consume = |chunk: Result<input::Chunk, DataError>| -> bool {
-        let chunk = match chunk {
+        let mut chunk = match chunk {
             Ok(c) => c,
             Err(e) => {
                 failed = Some(e);
@@ -589,6 +624,7 @@ fn stream_index(req: &InputRequest, warn: &mut dyn FnMut(&str)) -> Result<Option
         };
         records += chunk.records;
         let end = chunk.end;
+        skipped.append(&mut chunk.skipped);
         for row in chunk.into_global(&mut symbols, first_new, &mut group_names) {
             if let Some(first) = rows.first() {
                 if row.date < first.date {
@@ -614,6 +650,7 @@ fn stream_index(req: &InputRequest, warn: &mut dyn FnMut(&str)) -> Result<Option
         &initial,
         dates,
         members.as_ref(),
+        reader.thousands(),
         2,
         &mut consume,
     )?;
@@ -635,6 +672,7 @@ fn stream_index(req: &InputRequest, warn: &mut dyn FnMut(&str)) -> Result<Option
         return Err(reader.header_only().into());
     }
     let run = runner.finish(&symbols, &mut held, true)?;
+    report_skipped(&skipped, warn);
     for w in &warnings {
         warn(w);
     }

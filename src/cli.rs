@@ -184,6 +184,24 @@ pub enum FormatArg {
     Json,
 }
 
+/// Text encodings of input files.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum EncodingArg {
+    /// UTF-8 (with or without a byte-order mark).
+    #[value(name = "utf-8", alias = "utf8")]
+    Utf8,
+    /// Shift_JIS (Japanese).
+    #[value(name = "shift_jis", alias = "sjis", alias = "shift-jis")]
+    ShiftJis,
+}
+
+fn thousands(s: &str) -> Result<u8, String> {
+    match s.as_bytes() {
+        [c @ (b',' | b'.' | b'\'' | b' ' | b'_')] => Ok(*c),
+        _ => Err("give one character: , . ' _ or a space".into()),
+    }
+}
+
 fn decimal(s: &str) -> Result<Decimal, String> {
     crate::input::parse_decimal(s.trim())
 }
@@ -223,6 +241,30 @@ pub struct InputArgs {
     /// always accepted.
     #[arg(long, value_name = "PATTERN", help_heading = "Columns")]
     pub date_format: Option<String>,
+
+    /// Wide layout: `date` then one price column per symbol (as spreadsheets lay it out);
+    /// share counts then come from --shares.
+    #[arg(long, help_heading = "Columns")]
+    pub wide: bool,
+
+    /// Text encoding of the input files [default: UTF-8, or Shift_JIS when a file does not
+    /// start as valid UTF-8].
+    #[arg(long, value_enum, value_name = "ENCODING", help_heading = "Columns")]
+    pub encoding: Option<EncodingArg>,
+
+    /// Accept numbers with this thousands separator (quoted in CSV: "1,234.50").
+    #[arg(long, value_name = "CHAR", value_parser = thousands, help_heading = "Columns")]
+    pub thousands: Option<u8>,
+
+    /// Column aliases: a CSV `column,alias` mapping idx's names (date, symbol, price, shares,
+    /// float, divisor, group) to the headers of your files, e.g. `price,終値`.
+    #[arg(long, value_name = "FILE", help_heading = "Columns")]
+    pub column_map: Option<String>,
+
+    /// Skip rows with a bad value (empty, NaN, inf, ≤ 0 price ...) instead of failing; each
+    /// skip is reported on stderr, with a count at the end.
+    #[arg(long, help_heading = "Columns")]
+    pub skip_bad_rows: bool,
 
     /// Name of the date column [default: date].
     #[arg(long, value_name = "NAME", help_heading = "Columns")]

@@ -195,3 +195,25 @@ pub fn read_divisors(
     }
     Ok(out)
 }
+
+/// Reads `--column-map FILE` (`column,alias`): idx's column names and the headers that stand
+/// for them in the user's files.
+pub fn read_column_map(source: &Source) -> Result<Vec<(String, String)>, DataError> {
+    const KNOWN: [&str; 7] = [
+        "date", "symbol", "price", "shares", "float", "divisor", "group",
+    ];
+    let mut t = Table::open_with(source, &super::TextFormat::default())?;
+    let col = t.require(&["column"], None, None, "")?;
+    let alias = t.require(&["alias"], None, None, "")?;
+    let mut out = Vec::new();
+    while t.next()? {
+        let name = t.text(col)?.to_lowercase();
+        if !KNOWN.contains(&name.as_str()) {
+            return Err(t
+                .error(col, "unknown column name")
+                .hint(format!("use one of {}", KNOWN.join(", "))));
+        }
+        out.push((name, t.text(alias)?.to_string()));
+    }
+    Ok(out)
+}

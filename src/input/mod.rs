@@ -7,7 +7,7 @@ mod levels;
 mod parallel;
 mod prices;
 
-pub use aux::{read_actions, read_constituents, read_divisors, read_shares};
+pub use aux::{read_actions, read_column_map, read_constituents, read_divisors, read_shares};
 pub use levels::{levels_from_table, read_levels, LevelColumns, LevelSeries, NOT_SERIES};
 pub(crate) use parallel::{read_parallel, Chunk};
 pub(crate) use prices::{check_day, PriceReader, Row, RowParser};
@@ -19,7 +19,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
 use std::fs::File;
-use std::io::{self, BufReader, Read};
+use std::io::{self, BufRead, BufReader, Read};
 use std::path::PathBuf;
 
 /// Where an input comes from.
@@ -49,18 +49,61 @@ impl Source {
         }
     }
 
-    fn open(&self) -> Result<Box<dyn Read + Send>, DataError> {
-        match self {
-            Source::Stdin => Ok(Box::new(BufReader::with_capacity(1 << 16, io::stdin()))),
-            Source::Path(p) => File::open(p)
-                .map(|f| Box::new(BufReader::with_capacity(1 << 16, f)) as Box<dyn Read + Send>)
-                .map_err(|e| {
-                    DataError::new(format!("cannot open the file: {e}"))
-                        .file(self.name())
-                        .hint("check the path")
-                }),
+    /// Opens the source as UTF-8 text; returns whether it is transcoded (from Shift_JIS).
+    fn open(
+        &self,
+        encoding: Option<TextEncoding>,
+    ) -> Result<(Box<dyn Read + Send>, bool), DataError> {
+        let raw: Box<dyn Read + Send> = match self {
+            Source::Stdin => Box::new(io::stdin()),
+            Source::Path(p) => Box::new(File::open(p).map_err(|e| {
+                DataError::new(format!("cannot open the file: {e}"))
+                    .file(self.name())
+                    .hint("check the path")
+            })?),
+        };
+        let mut buffered = BufReader::with_capacity(1 << 16, raw);
+        let shift_jis = match encoding {
+            Some(TextEncoding::ShiftJis) => true,
+            Some(TextEncoding::Utf8) => false,
+            None => {
+                // Detect: a start that is not UTF-8 (not merely cut in the middle of a
+                // character) is read as Shift_JIS.
+                let head = buffered.fill_buf().map_err(|e| {
+                    DataError::new(format!("cannot read the file: {e}")).file(self.name())
+                })?;
+                std::str::from_utf8(head).is_err_and(|e| e.error_len().is_some())
+            }
+        };
+        if shift_jis {
+            let decoder = encoding_rs_io::DecodeReaderBytesBuilder::new()
+                .encoding(Some(encoding_rs::SHIFT_JIS))
+                .build(buffered);
+            Ok((Box::new(BufReader::with_capacity(1 << 16, decoder)), true))
+        } else {
+            Ok((Box::new(buffered), false))
         }
     }
+}
+
+/// A text encoding of input files.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TextEncoding {
+    /// UTF-8 (a byte-order mark is skipped).
+    Utf8,
+    /// Shift_JIS, as Japanese brokers' and exchanges' files often are.
+    ShiftJis,
+}
+
+/// How an input file's text is read.
+#[derive(Clone, Debug, Default)]
+pub struct TextFormat {
+    /// The encoding; `None`: UTF-8, or Shift_JIS when the start of the file is not UTF-8.
+    pub encoding: Option<TextEncoding>,
+    /// A thousands separator to remove from numbers (`"1,234.50"`), if any.
+    pub thousands: Option<u8>,
+    /// Column aliases: `(standard name, header in the file)`, e.g. `("price", "終値")`.
+    pub aliases: Vec<(String, String)>,
 }
 
 /// Parses dates: ISO `YYYY-MM-DD` always, and an optional strftime pattern (`--date-format`).
@@ -153,6 +196,9 @@ impl Symbols {
 
 /// A CSV file being read record by record, with located errors.
 pub(crate) struct Table {
+    thousands: Option<u8>,
+    aliases: Vec<(String, String)>,
+    transcoded: bool,
     name: String,
     reader: csv::Reader<Box<dyn Read + Send>>,
     headers: Vec<String>,
@@ -160,12 +206,18 @@ pub(crate) struct Table {
 }
 
 impl Table {
-    /// Opens `source` and reads its header row.
+    /// Opens `source` (UTF-8) and reads its header row.
     pub(crate) fn open(source: &Source) -> Result<Table, DataError> {
+        Table::open_with(source, &TextFormat::default())
+    }
+
+    /// Opens `source` read as `text` says and reads its header row.
+    pub(crate) fn open_with(source: &Source, text: &TextFormat) -> Result<Table, DataError> {
         let name = source.name();
+        let (input, transcoded) = source.open(text.encoding)?;
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(true)
-            .from_reader(source.open()?);
+            .from_reader(input);
         let headers = reader
             .byte_headers()
             .map_err(|e| csv_error(&name, e))?
@@ -187,6 +239,9 @@ impl Table {
                 .hint("give a CSV file with a header row and data rows"));
         }
         Ok(Table {
+            thousands: text.thousands,
+            aliases: text.aliases.clone(),
+            transcoded,
             name,
             reader,
             headers,
@@ -197,6 +252,16 @@ impl Table {
     /// The header row, trimmed.
     pub(crate) fn headers(&self) -> &[String] {
         &self.headers
+    }
+
+    /// Whether the file is transcoded (its byte offsets are not the text's).
+    pub(crate) fn transcoded(&self) -> bool {
+        self.transcoded
+    }
+
+    /// The thousands separator removed from numbers, if any.
+    pub(crate) fn thousands(&self) -> Option<u8> {
+        self.thousands
     }
 
     /// The file's name for messages.
@@ -211,10 +276,19 @@ impl Table {
         names: &[&str],
         chosen: Option<&str>,
     ) -> Result<Option<usize>, DataError> {
-        let wanted: Vec<String> = match chosen {
+        let mut wanted: Vec<String> = match chosen {
             Some(c) => vec![c.trim().to_lowercase()],
             None => names.iter().map(|n| n.to_lowercase()).collect(),
         };
+        if chosen.is_none() {
+            let standard = names.first().copied().unwrap_or_default();
+            wanted.extend(
+                self.aliases
+                    .iter()
+                    .filter(|(s, _)| s.eq_ignore_ascii_case(standard))
+                    .map(|(_, alias)| alias.trim().to_lowercase()),
+            );
+        }
         let found: Vec<usize> = (0..self.headers.len())
             .filter(|&i| wanted.contains(&self.headers[i].to_lowercase()))
             .collect();
@@ -299,6 +373,7 @@ impl Table {
             headers: &self.headers,
             record: &self.record,
             line: self.line(),
+            thousands: self.thousands,
         }
     }
 
@@ -359,6 +434,8 @@ pub(crate) struct Cells<'a> {
     pub(crate) record: &'a csv::ByteRecord,
     /// Its line in the file.
     pub(crate) line: u64,
+    /// A thousands separator to remove from numbers.
+    pub(crate) thousands: Option<u8>,
 }
 
 impl<'a> Cells<'a> {
@@ -398,12 +475,22 @@ impl<'a> Cells<'a> {
             return Ok(Some(d));
         }
         let text = self.text(col)?;
+        let stripped;
+        let text = match self.thousands {
+            Some(sep) if text.as_bytes().contains(&sep) => {
+                stripped = text.replace(char::from(sep), "");
+                stripped.as_str()
+            }
+            _ => text,
+        };
         if text.is_empty() {
             return Ok(None);
         }
         parse_decimal(text).map(Some).map_err(|why| {
-            self.error(col, why)
-                .hint("write a plain decimal number such as 101.25 (no thousands separators)")
+            self.error(col, why).hint(
+                "write a plain decimal number such as 101.25 or 1.5e3; for \"1,234.50\" pass \
+                     --thousands , (--skip-bad-rows skips such rows)",
+            )
         })
     }
 
@@ -484,18 +571,41 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
     if let Some(d) = parse_small_decimal(text.as_bytes()) {
         return Ok(d);
     }
-    let plain = text
+    let (mantissa, exponent) = match text.find(['e', 'E']) {
+        Some(i) => (&text[..i], Some(&text[i + 1..])),
+        None => (text, None),
+    };
+    let plain = mantissa
         .bytes()
         .enumerate()
         .all(|(i, c)| c.is_ascii_digit() || c == b'.' || (i == 0 && (c == b'-' || c == b'+')));
-    let dots = text.bytes().filter(|&c| c == b'.').count();
-    if !plain || dots > 1 || !text.bytes().any(|c| c.is_ascii_digit()) {
+    let dots = mantissa.bytes().filter(|&c| c == b'.').count();
+    if !plain || dots > 1 || !mantissa.bytes().any(|c| c.is_ascii_digit()) {
         return Err("not a decimal number".to_string());
     }
-    Decimal::from_str_exact(text).map_err(|_| {
-        "the number cannot be represented exactly (more than 28 significant digits or too large)"
-            .to_string()
-    })
+    let too_long =
+        "the number cannot be represented exactly (more than 28 significant digits or too large)";
+    let Some(exponent) = exponent else {
+        return Decimal::from_str_exact(text).map_err(|_| too_long.to_string());
+    };
+    // 1.5e3: the mantissa's digits, shifted by the exponent, exactly.
+    let e: i64 = exponent
+        .parse()
+        .map_err(|_| "not a decimal number (bad exponent)".to_string())?;
+    let m = Decimal::from_str_exact(mantissa).map_err(|_| too_long.to_string())?;
+    let scale = i64::from(m.scale()) - e;
+    if scale >= 0 {
+        let scale = u32::try_from(scale).map_err(|_| too_long.to_string())?;
+        Decimal::try_from_i128_with_scale(m.mantissa(), scale).map_err(|_| too_long.to_string())
+    } else {
+        let factor = 10i128
+            .checked_pow(u32::try_from(-scale).map_err(|_| too_long.to_string())?)
+            .ok_or_else(|| too_long.to_string())?;
+        m.mantissa()
+            .checked_mul(factor)
+            .and_then(|v| Decimal::try_from_i128_with_scale(v, 0).ok())
+            .ok_or_else(|| too_long.to_string())
+    }
 }
 
 fn csv_error(name: &str, e: csv::Error) -> DataError {
@@ -540,6 +650,14 @@ mod tests {
         assert!(parse_decimal("1,5").is_err());
         assert!(parse_decimal("NaN").is_err());
         assert!(parse_decimal("1_000").is_err());
+        assert_eq!(parse_decimal("1.5e3").unwrap(), Decimal::from(1500));
+        assert_eq!(parse_decimal("25E-2").unwrap().to_string(), "0.25");
+        assert_eq!(parse_decimal("-2.5e+1").unwrap(), Decimal::from(-25));
+        assert!(parse_decimal("1e").is_err());
+        assert!(parse_decimal("e5").is_err());
+        assert!(parse_decimal("1e40").is_err());
+        assert!(parse_decimal("1e-40").is_err());
+        assert!(parse_decimal("inf").is_err());
         assert!(parse_decimal(".").is_err());
         assert_eq!(parse_decimal("12.3.4").unwrap_err(), "not a decimal number");
         assert!(parse_decimal("1234567890123456789012345678901234567890").is_err());

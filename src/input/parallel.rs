@@ -33,6 +33,8 @@ pub(crate) struct Chunk {
     pub(crate) records: u64,
     /// Bytes of the file up to the chunk's end.
     pub(crate) end: u64,
+    /// Rows skipped for a bad value (`--skip-bad-rows`), as messages.
+    pub(crate) skipped: Vec<String>,
 }
 
 impl Chunk {
@@ -151,6 +153,7 @@ struct Shared<'a> {
     dates: &'a DateParser,
     members: Option<&'a MemberList>,
     symbols: &'a Symbols,
+    thousands: Option<u8>,
 }
 
 impl Shared<'_> {
@@ -225,6 +228,7 @@ impl Shared<'_> {
                 headers: self.headers,
                 record: &record,
                 line,
+                thousands: self.thousands,
             };
             if let Some(row) = parser.parse(cells, self.dates, &mut symbols, self.members)? {
                 rows.push(row);
@@ -239,6 +243,7 @@ impl Shared<'_> {
             group_names: parser.group_names().to_vec(),
             records,
             end,
+            skipped: parser.take_skipped(),
         })
     }
 }
@@ -256,6 +261,7 @@ pub(crate) fn read_parallel(
     symbols: &Symbols,
     dates: &DateParser,
     members: Option<&MemberList>,
+    thousands: Option<u8>,
     threads: usize,
     consume: &mut Consumer<'_>,
 ) -> Result<(), DataError> {
@@ -279,6 +285,7 @@ pub(crate) fn read_parallel(
         dates,
         members,
         symbols,
+        thousands,
     };
     let (tx, rx) = mpsc::channel::<(usize, Result<Chunk, DataError>)>();
     std::thread::scope(|scope| {
@@ -379,6 +386,7 @@ mod tests {
             dates: &dates,
             members: None,
             symbols: &symbols,
+            thousands: None,
         };
         assert!(shared.admit());
         shared.release(true);

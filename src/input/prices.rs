@@ -22,6 +22,12 @@ pub struct ColumnNames {
     pub shares: Option<String>,
     /// The group column (default `group` or `sector`; when set, it must exist).
     pub group: Option<String>,
+    /// How the file's text is read (encoding, thousands separator, column aliases).
+    pub text: super::TextFormat,
+    /// Skip rows with a bad value (reported) instead of failing.
+    pub skip_bad_rows: bool,
+    /// Wide layout: `date` and one price column per symbol.
+    pub wide: bool,
 }
 
 /// One date of the prices file.
@@ -47,6 +53,8 @@ pub struct PriceData {
     pub divisor_lines: Vec<u64>,
     /// The distinct group labels, in order of first appearance.
     pub group_names: Vec<String>,
+    /// Rows skipped for a bad value (`--skip-bad-rows`), as messages.
+    pub skipped: Vec<String>,
     rows: Vec<Packed>,
     side: FxHashMap<u32, Side>,
 }
@@ -90,6 +98,44 @@ impl PriceData {
         (r.flags & SIDE != 0)
             .then(|| self.side.get(&r.line).and_then(|s| s.group))
             .flatten()
+    }
+
+    /// Sorts the rows by date and symbol, groups them into days and checks each day.
+    fn finish(&mut self, name: &str, symbols: &Symbols) -> Result<(), DataError> {
+        let key = |r: &Packed| (r.date, r.symbol, r.line);
+        if !self.rows.is_sorted_by_key(key) {
+            self.rows.sort_unstable_by_key(key);
+        }
+        self.rows.shrink_to_fit();
+        let mut i = 0;
+        while i < self.rows.len() {
+            let start = i;
+            let day = self.rows[i].date;
+            while i < self.rows.len() && self.rows[i].date == day {
+                i += 1;
+            }
+            let date = NaiveDate::from_num_days_from_ce_opt(day).unwrap_or_default();
+            let divisor = check_rows(
+                i - start,
+                |k| {
+                    let r = &self.rows[start + k];
+                    let d = (r.flags & SIDE != 0)
+                        .then(|| self.side.get(&r.line).and_then(|s| s.divisor))
+                        .flatten();
+                    (r.symbol, u64::from(r.line), d)
+                },
+                date,
+                name,
+                symbols,
+            )?;
+            self.days.push(PriceDay {
+                date,
+                quotes: start..i,
+                divisor: divisor.map(|d| d.0),
+            });
+            self.divisor_lines.push(divisor.map_or(0, |d| d.1));
+        }
+        Ok(())
     }
 
     /// Replaces `out` with the quotes of `day`.
@@ -229,7 +275,7 @@ impl PriceReader {
         columns: &ColumnNames,
         need_shares: bool,
     ) -> Result<Self, DataError> {
-        let t = Table::open(source)?;
+        let t = Table::open_with(source, &columns.text)?;
         let date = t.require(&["date"], columns.date.as_deref(), Some("--date-col"), "")?;
         let symbol = t.require(
             &["symbol", "ticker", "code"],
@@ -278,6 +324,8 @@ impl PriceReader {
                 last_date: None,
                 ids: Vec::new(),
                 prev_ids: Vec::new(),
+                skip_bad_rows: columns.skip_bad_rows,
+                skipped: Vec::new(),
             },
             records: 0,
             progress: progress_bar(source),
@@ -292,6 +340,21 @@ impl PriceReader {
     /// The header row.
     pub(crate) fn headers(&self) -> &[String] {
         self.t.headers()
+    }
+
+    /// Messages for the rows skipped so far (`--skip-bad-rows`), taken.
+    pub(crate) fn take_skipped(&mut self) -> Vec<String> {
+        self.parser.take_skipped()
+    }
+
+    /// Whether the file is transcoded, so that it cannot be cut into chunks by byte offsets.
+    pub(crate) fn transcoded(&self) -> bool {
+        self.t.transcoded()
+    }
+
+    /// The thousands separator removed from numbers, if any.
+    pub(crate) fn thousands(&self) -> Option<u8> {
+        self.t.thousands()
     }
 
     /// The row parser (to copy for other threads).
@@ -363,9 +426,15 @@ pub(crate) struct RowParser {
     /// Symbol ids of the rows of the current and of the previous date, in file order.
     ids: Vec<SymbolId>,
     prev_ids: Vec<SymbolId>,
+    skip_bad_rows: bool,
+    skipped: Vec<String>,
 }
 
 impl RowParser {
+    /// Messages for the rows skipped so far (`--skip-bad-rows`), taken.
+    pub(crate) fn take_skipped(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.skipped)
+    }
     /// Forgets what earlier records taught it (caches, group labels): for a new chunk.
     pub(crate) fn reset(&mut self) {
         self.group_names.clear();
@@ -380,8 +449,24 @@ impl RowParser {
     }
 
     /// The row of record `t`, checked; `None` for a row of a symbol not on `members` (skipped
-    /// unchecked).
+    /// unchecked), or a row with a bad value when skipping those (noted for the report).
     pub(crate) fn parse(
+        &mut self,
+        t: Cells<'_>,
+        dates: &DateParser,
+        symbols: &mut Symbols,
+        members: Option<&MemberList>,
+    ) -> Result<Option<Row>, DataError> {
+        match self.parse_row(t, dates, symbols, members) {
+            Err(e) if self.skip_bad_rows => {
+                self.skipped.push(format!("skipped: {e}"));
+                Ok(None)
+            }
+            other => other,
+        }
+    }
+
+    fn parse_row(
         &mut self,
         t: Cells<'_>,
         dates: &DateParser,
@@ -556,6 +641,107 @@ fn check_rows(
     Ok(divisor)
 }
 
+/// Reads a wide prices file: `date` and one price column per symbol (other known columns:
+/// none). An empty cell is a symbol without a price that date; shares come from `--shares`.
+fn read_wide(
+    source: &Source,
+    columns: &ColumnNames,
+    dates: &DateParser,
+    symbols: &mut Symbols,
+    members: Option<&MemberList>,
+) -> Result<PriceData, DataError> {
+    let mut t = Table::open_with(source, &columns.text)?;
+    let date_col = t.require(&["date"], columns.date.as_deref(), Some("--date-col"), "")?;
+    let mut cols: Vec<(usize, SymbolId)> = Vec::new();
+    for (i, h) in t.headers().to_vec().iter().enumerate() {
+        if i == date_col || h.is_empty() {
+            continue;
+        }
+        let id = match members {
+            Some(list) => match symbols.get(h).filter(|&s| list.contains(s)) {
+                Some(s) => s,
+                None => continue,
+            },
+            None => symbols.intern(h),
+        };
+        if cols.iter().any(|c| c.1 == id) {
+            return Err(DataError::new(format!("the symbol {h} heads two columns"))
+                .file(t.name())
+                .line(1)
+                .hint("keep one price column per symbol"));
+        }
+        cols.push((i, id));
+    }
+    if cols.is_empty() && members.is_none() {
+        return Err(
+            DataError::new("a wide file needs one price column per symbol")
+                .file(t.name())
+                .line(1)
+                .hint("write the header as date,SYMBOL1,SYMBOL2,..."),
+        );
+    }
+    cols.sort_by_key(|c| c.1);
+    let mut data = PriceData::default();
+    let mut records = 0u64;
+    let mut rows: Vec<Row> = Vec::new();
+    while t.next()? {
+        records += 1;
+        let cells = t.cells();
+        let date = match cells.date(date_col, dates) {
+            Ok(d) => d,
+            Err(e) if columns.skip_bad_rows => {
+                data.skipped.push(format!("skipped: {e}"));
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        for &(col, symbol) in &cols {
+            let price = match cells.opt_decimal(col) {
+                Ok(None) => continue,
+                Ok(Some(p)) if p > Decimal::ZERO => p,
+                Ok(Some(_)) => {
+                    let e = cells
+                        .error(col, "the price must be greater than 0")
+                        .hint("fix the price or leave the cell empty");
+                    if !columns.skip_bad_rows {
+                        return Err(e);
+                    }
+                    data.skipped.push(format!("skipped: {e}"));
+                    continue;
+                }
+                Err(e) if columns.skip_bad_rows => {
+                    data.skipped.push(format!("skipped: {e}"));
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
+            rows.push(Row {
+                date,
+                quote: Quote {
+                    symbol,
+                    price,
+                    shares: None,
+                    float: None,
+                    line: cells.line,
+                },
+                divisor: None,
+                group: None,
+            });
+        }
+    }
+    if records == 0 {
+        return Err(DataError::new("no data rows: the file has only a header")
+            .file(t.name())
+            .hint("give at least one row of prices"));
+    }
+    for row in rows {
+        data.rows.push(pack(row, &mut data.side));
+    }
+    let name = t.name().to_string();
+    data.finish(&name, symbols)?;
+    Ok(data)
+}
+
 /// Reads the whole prices file, in any row order.
 ///
 /// With `members`, rows of symbols that are not on the list are skipped without being checked
@@ -568,6 +754,16 @@ pub fn read_prices(
     members: Option<&MemberList>,
     need_shares: bool,
 ) -> Result<PriceData, DataError> {
+    if columns.wide {
+        if need_shares {
+            return Err(DataError::new(
+                "a wide prices file holds prices only, and cap-weighted needs share counts",
+            )
+            .file(source.name())
+            .hint("give the share counts with --shares FILE"));
+        }
+        return read_wide(source, columns, dates, symbols, members);
+    }
     let mut reader = PriceReader::open(source, columns, need_shares)?;
     let mut data = PriceData {
         has_shares: reader.has_shares(),
@@ -576,16 +772,17 @@ pub fn read_prices(
     let mut records = 0;
     match source {
         // A file is parsed on two threads, in chunks handed back in file order.
-        Source::Path(path) => {
+        Source::Path(path) if !reader.transcoded() => {
             let (offset, first_line) = reader.data_start();
             let initial = symbols.clone();
             let first_new = initial.len() as u32;
             let mut failed = None;
             let progress = reader.progress().clone();
             let mut consume = |chunk: Result<super::Chunk, DataError>| match chunk {
-                Ok(chunk) => {
+                Ok(mut chunk) => {
                     records += chunk.records;
                     progress.set_position(chunk.end);
+                    data.skipped.append(&mut chunk.skipped);
                     for row in chunk.into_global(symbols, first_new, &mut data.group_names) {
                         data.rows.push(pack(row, &mut data.side));
                     }
@@ -606,6 +803,7 @@ pub fn read_prices(
                 &initial,
                 dates,
                 members,
+                reader.thousands(),
                 2,
                 &mut consume,
             )?;
@@ -614,50 +812,19 @@ pub fn read_prices(
                 return Err(e);
             }
         }
-        Source::Stdin => {
+        _ => {
             while let Some(row) = reader.next_row(dates, symbols, members)? {
                 data.rows.push(pack(row, &mut data.side));
             }
             records = reader.records();
             data.group_names = reader.group_names().to_vec();
+            data.skipped = reader.take_skipped();
         }
     }
     if records == 0 {
         return Err(reader.header_only());
     }
-    let key = |r: &Packed| (r.date, r.symbol, r.line);
-    if !data.rows.is_sorted_by_key(key) {
-        data.rows.sort_unstable_by_key(key);
-    }
-    data.rows.shrink_to_fit();
     let name = reader.name().to_string();
-    let mut i = 0;
-    while i < data.rows.len() {
-        let start = i;
-        let day = data.rows[i].date;
-        while i < data.rows.len() && data.rows[i].date == day {
-            i += 1;
-        }
-        let date = NaiveDate::from_num_days_from_ce_opt(day).unwrap_or_default();
-        let divisor = check_rows(
-            i - start,
-            |k| {
-                let r = &data.rows[start + k];
-                let d = (r.flags & SIDE != 0)
-                    .then(|| data.side.get(&r.line).and_then(|s| s.divisor))
-                    .flatten();
-                (r.symbol, u64::from(r.line), d)
-            },
-            date,
-            &name,
-            symbols,
-        )?;
-        data.days.push(PriceDay {
-            date,
-            quotes: start..i,
-            divisor: divisor.map(|d| d.0),
-        });
-        data.divisor_lines.push(divisor.map_or(0, |d| d.1));
-    }
+    data.finish(&name, symbols)?;
     Ok(data)
 }
