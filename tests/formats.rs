@@ -1,0 +1,244 @@
+//! Input formats users actually have (issue 6): Shift_JIS, column aliases, thousands
+//! separators, exponents, a byte-order mark, CRLF, quoted fields, wide files, skipped bad rows,
+//! and the same output from a file and from stdin. Expected levels are worked out by hand.
+
+use assert_cmd::Command;
+use std::fs;
+use tempfile::TempDir;
+
+fn idx() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_idx"))
+}
+
+fn write(dir: &TempDir, name: &str, bytes: &[u8]) -> String {
+    let p = dir.path().join(name);
+    fs::write(&p, bytes).unwrap();
+    p.display().to_string()
+}
+
+fn ok(cmd: &mut Command) -> (String, String) {
+    let out = cmd.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "failed: {stderr}");
+    (String::from_utf8(out.stdout).unwrap(), stderr)
+}
+
+/// Two stocks, cap-weighted: 2500·100 + 1200·200 = 490000 → 100; then 2550·100 + 1212·200 =
+/// 497400 → 100 · 497400 / 490000 = 101.5102… → 101.51; the divisor 490000 / 100 = 4900.
+const TWO_STOCKS: &str = "date,level,divisor,constituents\n\
+                          2024-01-04,100.00,4900,2\n2024-01-05,101.51,4900,2\n";
+
+/// A Japanese file in Shift_JIS (cp932), with Japanese headers and CRLF line ends.
+fn shift_jis_file(dir: &TempDir) -> String {
+    let text = "日付,銘柄コード,終値,発行済株式数\r\n2024-01-04,7203,2500,100\r\n\
+                2024-01-04,8306,1200,200\r\n2024-01-05,7203,2550,100\r\n2024-01-05,8306,1212,200\r\n";
+    // Encode by hand-picked bytes: the headers in Shift_JIS.
+    let (bytes, _, bad) = encoding_rs::SHIFT_JIS.encode(text);
+    assert!(!bad);
+    write(dir, "sjis.csv", &bytes)
+}
+
+fn column_map(dir: &TempDir) -> String {
+    write(
+        dir,
+        "map.csv",
+        "column,alias\ndate,日付\nsymbol,銘柄コード\nprice,終値\nshares,発行済株式数\n".as_bytes(),
+    )
+}
+
+#[test]
+fn shift_jis_is_detected_read_explicitly_and_from_stdin() {
+    let dir = TempDir::new().unwrap();
+    let (file, map) = (shift_jis_file(&dir), column_map(&dir));
+    let (auto, _) = ok(idx().args(["compute", "-m", "cw", "--column-map", &map, &file]));
+    assert_eq!(auto, TWO_STOCKS);
+    let (explicit, _) = ok(idx().args([
+        "compute",
+        "-m",
+        "cw",
+        "--encoding",
+        "shift_jis",
+        "--column-map",
+        &map,
+        &file,
+    ]));
+    assert_eq!(explicit, TWO_STOCKS);
+    let (piped, _) = ok(idx()
+        .args(["compute", "-m", "cw", "--column-map", &map, "-"])
+        .write_stdin(fs::read(&file).unwrap()));
+    assert_eq!(piped, TWO_STOCKS);
+    // Read as UTF-8, the headers do not match: the error lists what it found.
+    let out = idx()
+        .args([
+            "compute",
+            "-m",
+            "cw",
+            "--encoding",
+            "utf-8",
+            "--column-map",
+            &map,
+            &file,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn a_column_map_names_unknown_columns_as_errors() {
+    let dir = TempDir::new().unwrap();
+    let map = write(&dir, "map.csv", b"column,alias\nticker_name,Name\n");
+    let prices = write(&dir, "p.csv", b"date,symbol,price\n2024-01-02,A,1\n");
+    let out = idx()
+        .args(["compute", "-m", "pw", "--column-map", &map, &prices])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("map.csv, line 2, column 'column'"), "{err}");
+    assert!(err.contains("ticker_name"), "{err}");
+}
+
+#[test]
+fn thousands_separators_only_with_the_flag_and_exponents_always() {
+    let dir = TempDir::new().unwrap();
+    // 1,234.50 × 1e3 = 1234500 → 100; 1,300.00 × 1000 = 1300000 → 105.3058… → 105.31.
+    let p = write(
+        &dir,
+        "p.csv",
+        b"date,symbol,price,shares\n2024-01-04,A,\"1,234.50\",1e3\n2024-01-05,A,\"1,300.00\",1000\n",
+    );
+    let out = idx().args(["compute", "-m", "cw", &p]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("line 2, column 'price'")
+            && err.contains("1,234.50")
+            && err.contains("--thousands"),
+        "{err}"
+    );
+    let (levels, _) = ok(idx().args(["compute", "-m", "cw", "--thousands", ",", &p]));
+    assert_eq!(
+        levels,
+        "date,level,divisor,constituents\n2024-01-04,100.00,12345,1\n2024-01-05,105.31,12345,1\n"
+    );
+}
+
+#[test]
+fn bad_rows_fail_or_are_skipped_and_counted() {
+    let dir = TempDir::new().unwrap();
+    let p = write(
+        &dir,
+        "p.csv",
+        b"date,symbol,price\n2024-01-04,A,10\n2024-01-04,B,NaN\n2024-01-05,A,11\n\
+          2024-01-05,B,inf\n2024-01-06,A,12\n2024-01-06,B,\n",
+    );
+    let out = idx().args(["compute", "-m", "pw", &p]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("p.csv, line 3, column 'price'"));
+    // Skipped: only A remains, 10 → 11 → 12.
+    let (levels, err) = ok(idx().args(["compute", "-m", "pw", "--skip-bad-rows", &p]));
+    assert_eq!(
+        levels,
+        "date,level,divisor,constituents\n2024-01-04,10.00,1,1\n2024-01-05,11.00,1,1\n2024-01-06,12.00,1,1\n"
+    );
+    for line in ["line 3", "line 5", "line 7"] {
+        assert!(err.contains(line), "{line} not reported:\n{err}");
+    }
+    assert!(err.contains("3 bad row(s) skipped"), "{err}");
+}
+
+#[test]
+fn a_byte_order_mark_crlf_and_quoted_fields_are_read_as_usual() {
+    let dir = TempDir::new().unwrap();
+    let plain = write(
+        &dir,
+        "plain.csv",
+        b"date,symbol,price\n2024-01-02,A,10\n2024-01-02,B,30\n2024-01-03,A,11\n2024-01-03,B,31\n",
+    );
+    let messy = write(
+        &dir,
+        "messy.csv",
+        b"\xEF\xBB\xBF\"date\",\"symbol\",\"price\"\r\n\"2024-01-02\",\"A\",\"10\"\r\n\
+          2024-01-02,\"B\",30\r\n2024-01-03,A,\" 11 \"\r\n2024-01-03,B,31\r\n",
+    );
+    let (a, _) = ok(idx().args(["compute", "-m", "pw", &plain]));
+    let (b, _) = ok(idx().args(["compute", "-m", "pw", &messy]));
+    // (10 + 30) / 2 = 20, then 20 · 42 / 40 = 21.
+    assert_eq!(
+        a,
+        "date,level,divisor,constituents\n2024-01-02,20.00,2,2\n2024-01-03,21.00,2,2\n"
+    );
+    assert_eq!(a, b);
+}
+
+#[test]
+fn wide_files_have_one_price_column_per_symbol() {
+    let dir = TempDir::new().unwrap();
+    let wide = write(
+        &dir,
+        "wide.csv",
+        b"date,AAA,BBB,CCC\n2024-01-02,10,20,\n2024-01-03,11,21,30\n2024-01-04,12,,31\n",
+    );
+    // Price-weighted: (10 + 20)/2 = 15; CCC enters at its first close: 15 · 32/30 = 16,
+    // divisor 62/16 = 3.875; BBB leaves: 16 · 43/41 = 16.780… , divisor 43/16.780… = 2.5625.
+    let (pw, _) = ok(idx().args(["compute", "-m", "pw", "--wide", &wide]));
+    assert_eq!(
+        pw,
+        "date,level,divisor,constituents\n2024-01-02,15.00,2,2\n2024-01-03,16.00,3.875,3\n\
+         2024-01-04,16.78,2.5625,2\n"
+    );
+    // The same rows in long form give the same index.
+    let long = write(
+        &dir,
+        "long.csv",
+        b"date,symbol,price\n2024-01-02,AAA,10\n2024-01-02,BBB,20\n2024-01-03,AAA,11\n\
+          2024-01-03,BBB,21\n2024-01-03,CCC,30\n2024-01-04,AAA,12\n2024-01-04,CCC,31\n",
+    );
+    let (from_long, _) = ok(idx().args(["compute", "-m", "pw", &long]));
+    assert_eq!(pw, from_long);
+    // Cap-weighted needs --shares.
+    let out = idx()
+        .args(["compute", "-m", "cw", "--wide", &wide])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--shares"));
+    let shares = write(
+        &dir,
+        "shares.csv",
+        b"symbol,shares\nAAA,100\nBBB,50\nCCC,10\n",
+    );
+    // 10·100 + 20·50 = 2000 → 100; 11·100 + 21·50 = 2150 → 107.5 (CCC enters at its close).
+    let (cw, _) = ok(idx().args(["compute", "-m", "cw", "--wide", "--shares", &shares, &wide]));
+    assert!(cw.starts_with(
+        "date,level,divisor,constituents\n2024-01-02,100.00,20,2\n2024-01-03,107.50,"
+    ));
+}
+
+#[test]
+fn a_file_and_stdin_give_the_same_output() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let prices = format!("{root}/data/prices.csv");
+    let flags = [
+        "compute",
+        "-m",
+        "pw,cw,ew",
+        "-q",
+        "--decimals",
+        "8",
+        "--actions",
+        "data/actions.csv",
+        "--constituents",
+        "data/constituents.csv",
+    ];
+    let (from_file, _) = ok(idx().current_dir(root).args(flags).arg(&prices));
+    let (from_stdin, _) = ok(idx()
+        .current_dir(root)
+        .args(flags)
+        .arg("-")
+        .write_stdin(fs::read(&prices).unwrap()));
+    assert_eq!(from_file, from_stdin);
+    assert_eq!(from_file.lines().count(), 313);
+}
