@@ -1535,7 +1535,8 @@ fn error_unparsable_date() {
 
 #[test]
 fn error_unparsable_number() {
-    for bad in ["abc", "1e5", "1,000"] {
+    // (Exponents such as 1e5 are numbers: tests/formats.rs.)
+    for bad in ["abc", "NaN", "inf", "1,000", "1e"] {
         let text = format!("date,symbol,price\n2024-01-02,A,1\n2024-01-03,A,\"{bad}\"\n");
         error_case(
             &[("prices.csv", &text)],

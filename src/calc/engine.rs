@@ -536,6 +536,7 @@ impl Engine {
                     }
                     Method::EqualWeighted => {
                         match self.methods[m].q.get(c.symbol as usize).copied().flatten() {
+                            Some(q) if c.split == Decimal::ONE => q,
                             Some(q) => mul(q, c.split, date, "index shares after a split")?,
                             None => {
                                 pending = true;
@@ -701,8 +702,13 @@ impl Engine {
                 all_in_a = false;
                 continue;
             };
-            num.push(mul(q, c.price, date, "the index value")?);
-            den.push(mul(q, prev, date, "the index value")?);
+            if q == Decimal::ONE {
+                num.push(c.price);
+                den.push(prev);
+            } else {
+                num.push(mul(q, c.price, date, "the index value")?);
+                den.push(mul(q, prev, date, "the index value")?);
+            }
             if !c.dividend.is_zero() {
                 dividends.push(mul(q, c.dividend, date, "index dividends")?);
             }
