@@ -1046,9 +1046,9 @@ fn a_non_numeric_level_is_an_error_with_its_place() {
     );
     // In the second series of two.
     bad_levels(
-        "date,a,b\n2024-01-02,100,100\n2024-01-03,101,1e5\n",
+        "date,a,b\n2024-01-02,100,100\n2024-01-03,101,NaN\n",
         &[],
-        &["levels.csv", "line 3", "column 'b'", "(value: \"1e5\")"],
+        &["levels.csv", "line 3", "column 'b'", "(value: \"NaN\")"],
     );
 }
 
