@@ -117,6 +117,19 @@ pub struct CheckArgs {
     #[arg(long, value_name = "NAME", help_heading = "Columns")]
     pub shares_col: Option<String>,
 
+    /// Text encoding of the prices file [default: UTF-8, or Shift_JIS when the file does not
+    /// start as valid UTF-8].
+    #[arg(long, value_enum, value_name = "ENCODING", help_heading = "Columns")]
+    pub encoding: Option<EncodingArg>,
+
+    /// Accept numbers with this thousands separator (quoted in CSV: "1,234.50").
+    #[arg(long, value_name = "CHAR", value_parser = thousands, help_heading = "Columns")]
+    pub thousands: Option<u8>,
+
+    /// Column aliases: a CSV `column,alias` mapping idx's names to the prices file's headers.
+    #[arg(long, value_name = "FILE", help_heading = "Columns")]
+    pub column_map: Option<String>,
+
     /// Report a price that is the same on N or more consecutive dates (0: never).
     #[arg(long, default_value_t = 5, value_name = "N", help_heading = "Check")]
     pub stale_days: usize,

@@ -422,9 +422,13 @@ const CONFIGS: &[&str] = &[
     "compute -m cw --actions {a} {p}",
     "compute -m pw,ew --actions {a} --constituents {c} {p}",
     "compute -m pw --divisor 0.5 --date-format %m/%d/%Y {p}",
+    "compute -m pw,cw --skip-bad-rows --thousands , {p}",
+    "compute -m pw,ew --wide {p}",
+    "compute -m pw --encoding shift_jis {p}",
     "check {p}",
     "check --actions {a} {p}",
     "check --stale-days 2 --symbol-col Name {p}",
+    "check --thousands , --encoding shift_jis {p}",
 ];
 
 /// Runs one configuration in-process: the library's whole read-and-compute (or check) path,

@@ -15,9 +15,9 @@ mod render;
 mod series;
 
 use crate::calc::SharesSchedule;
-use crate::cli::{CheckArgs, ReportFormatArg};
+use crate::cli::{CheckArgs, EncodingArg, ReportFormatArg};
 use crate::error::{DataError, Error};
-use crate::input::{self, DateParser, Source, Symbols};
+use crate::input::{self, DateParser, Source, Symbols, TextEncoding, TextFormat};
 use chrono::NaiveDate;
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -198,6 +198,8 @@ pub struct CheckRequest {
     pub columns: CheckColumns,
     /// `--date-format`, also used for the message of an unparsable date.
     pub date_format: Option<String>,
+    /// `--encoding`, `--thousands` and `--column-map`: how the prices file's text is read.
+    pub text: TextFormat,
     /// `--actions FILE`.
     pub actions: Option<Source>,
     /// `--shares FILE`.
@@ -313,7 +315,19 @@ pub fn check_request(args: CheckArgs) -> Result<CheckRequest, Error> {
         None if args.output.is_none() && std::io::stdout().is_terminal() => CheckFormat::Table,
         None => CheckFormat::Csv,
     };
+    let aliases = match &args.column_map {
+        Some(file) => input::read_column_map(&Source::from_arg(file))?,
+        None => Vec::new(),
+    };
     Ok(CheckRequest {
+        text: TextFormat {
+            encoding: args.encoding.map(|e| match e {
+                EncodingArg::Utf8 => TextEncoding::Utf8,
+                EncodingArg::ShiftJis => TextEncoding::ShiftJis,
+            }),
+            thousands: args.thousands,
+            aliases,
+        },
         prices,
         columns: CheckColumns {
             date: args.date_col,
@@ -447,6 +461,7 @@ mod tests {
             prices: Source::Path(p),
             columns: CheckColumns::default(),
             date_format: None,
+            text: TextFormat::default(),
             actions,
             shares: None,
             thresholds: Thresholds::default(),

@@ -4,12 +4,12 @@
 use super::{CheckRequest, Finding, Kind, Severity};
 use crate::calc::{SharesSchedule, SymbolId};
 use crate::error::{DataError, Error};
-use crate::input::{parse_decimal, DateParser, Source, Symbols};
+use crate::input::{parse_decimal, DateParser, Source, Symbols, TextEncoding};
 use chrono::NaiveDate;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
-use std::io::Read;
+use std::io::{BufRead, BufReader, Read};
 
 /// A price (or price × shares) from which sums may overflow 28-digit decimals.
 const HUGE: f64 = 1e25;
@@ -62,75 +62,109 @@ struct Columns {
     divisor: Option<usize>,
 }
 
-fn open(source: &Source) -> Result<Box<dyn Read>, DataError> {
-    match source {
-        Source::Stdin => Ok(Box::new(std::io::stdin().lock())),
-        Source::Path(p) => std::fs::File::open(p)
-            .map(|f| Box::new(f) as Box<dyn Read>)
-            .map_err(|e| {
-                DataError::new(format!("cannot open the file: {e}"))
-                    .file(source.name())
-                    .hint("check the path")
-            }),
-    }
-}
-
-/// The column named `chosen`, else any of `names` (case-insensitive); two matches are an
-/// error, as in `compute`.
-fn column(
-    headers: &[String],
-    file: &str,
-    names: &[&str],
-    chosen: Option<&str>,
-) -> Result<Option<usize>, DataError> {
-    let wanted: Vec<String> = match chosen {
-        Some(c) => vec![c.trim().to_lowercase()],
-        None => names.iter().map(|n| n.to_lowercase()).collect(),
+/// Opens `source` as UTF-8 text: as compute does, a file is read as Shift_JIS when
+/// `encoding` says so, or when none is given and its start is not UTF-8.
+fn open(source: &Source, encoding: Option<TextEncoding>) -> Result<Box<dyn Read>, DataError> {
+    let raw: Box<dyn Read> = match source {
+        Source::Stdin => Box::new(std::io::stdin().lock()),
+        Source::Path(p) => Box::new(std::fs::File::open(p).map_err(|e| {
+            DataError::new(format!("cannot open the file: {e}"))
+                .file(source.name())
+                .hint("check the path")
+        })?),
     };
-    let found: Vec<usize> = (0..headers.len())
-        .filter(|&i| wanted.contains(&headers[i].to_lowercase()))
-        .collect();
-    match found.as_slice() {
-        [] => Ok(None),
-        [i] => Ok(Some(*i)),
-        [a, b, ..] => Err(DataError::new(format!(
-            "columns {} ('{}') and {} ('{}') both name the {} column",
-            a + 1,
-            headers[*a],
-            b + 1,
-            headers[*b],
-            names[0]
+    let mut buffered = BufReader::with_capacity(1 << 16, raw);
+    let shift_jis = match encoding {
+        Some(TextEncoding::ShiftJis) => true,
+        Some(TextEncoding::Utf8) => false,
+        None => {
+            let head = buffered.fill_buf().map_err(|e| {
+                DataError::new(format!("cannot read the file: {e}")).file(source.name())
+            })?;
+            std::str::from_utf8(head).is_err_and(|e| e.error_len().is_some())
+        }
+    };
+    if shift_jis {
+        Ok(Box::new(
+            encoding_rs_io::DecodeReaderBytesBuilder::new()
+                .encoding(Some(encoding_rs::SHIFT_JIS))
+                .build(buffered),
         ))
-        .file(file)
-        .line(1)
-        .hint("rename or remove one of them, or choose one with the matching --*-col flag")),
+    } else {
+        Ok(Box::new(buffered))
     }
 }
 
-fn require(
-    headers: &[String],
-    file: &str,
-    names: &[&str],
-    chosen: Option<&str>,
-    flag: &str,
-) -> Result<usize, DataError> {
-    column(headers, file, names, chosen)?.ok_or_else(|| {
-        let wanted = match chosen {
-            Some(c) => format!("'{c}'"),
-            None => names
-                .iter()
-                .map(|n| format!("'{n}'"))
-                .collect::<Vec<_>>()
-                .join(" or "),
+/// The header row, for finding columns as compute does.
+struct Head<'a> {
+    headers: &'a [String],
+    file: &'a str,
+    /// `--column-map`: (standard name, header).
+    aliases: &'a [(String, String)],
+}
+
+impl Head<'_> {
+    /// The column named `chosen`, else any of `names` or an alias of `names[0]`
+    /// (case-insensitive); two matches are an error.
+    fn column(&self, names: &[&str], chosen: Option<&str>) -> Result<Option<usize>, DataError> {
+        let mut wanted: Vec<String> = match chosen {
+            Some(c) => vec![c.trim().to_lowercase()],
+            None => names.iter().map(|n| n.to_lowercase()).collect(),
         };
-        DataError::new(format!("missing required column {wanted}"))
-            .file(file)
-            .line(1)
-            .hint(format!(
-                "rename the column in the header, or name it with {flag} (columns found: {})",
-                headers.join(", ")
+        if chosen.is_none() {
+            wanted.extend(
+                self.aliases
+                    .iter()
+                    .filter(|(s, _)| s.eq_ignore_ascii_case(names[0]))
+                    .map(|(_, alias)| alias.trim().to_lowercase()),
+            );
+        }
+        let headers = self.headers;
+        let found: Vec<usize> = (0..headers.len())
+            .filter(|&i| wanted.contains(&headers[i].to_lowercase()))
+            .collect();
+        match found.as_slice() {
+            [] => Ok(None),
+            [i] => Ok(Some(*i)),
+            [a, b, ..] => Err(DataError::new(format!(
+                "columns {} ('{}') and {} ('{}') both name the {} column",
+                a + 1,
+                headers[*a],
+                b + 1,
+                headers[*b],
+                names[0]
             ))
-    })
+            .file(self.file)
+            .line(1)
+            .hint("rename or remove one of them, or choose one with the matching --*-col flag")),
+        }
+    }
+
+    /// Like [`Head::column`], but the column must exist; `flag` names it.
+    fn require(
+        &self,
+        names: &[&str],
+        chosen: Option<&str>,
+        flag: &str,
+    ) -> Result<usize, DataError> {
+        self.column(names, chosen)?.ok_or_else(|| {
+            let wanted = match chosen {
+                Some(c) => format!("'{c}'"),
+                None => names
+                    .iter()
+                    .map(|n| format!("'{n}'"))
+                    .collect::<Vec<_>>()
+                    .join(" or "),
+            };
+            DataError::new(format!("missing required column {wanted}"))
+                .file(self.file)
+                .line(1)
+                .hint(format!(
+                    "rename the column in the header, or name it with {flag} (columns found: {})",
+                    self.headers.join(", ")
+                ))
+        })
+    }
 }
 
 /// The trimmed text of a cell, or why it has none.
@@ -180,7 +214,7 @@ pub(super) fn read(
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
-        .from_reader(open(&req.prices)?);
+        .from_reader(open(&req.prices, req.text.encoding)?);
     let io_error = |e: csv::Error| -> Error {
         let mut err = DataError::new(format!("cannot read the file: {e}")).file(&name);
         if let Some(p) = e.position() {
@@ -210,36 +244,27 @@ pub(super) fn read(
             .into());
     }
     let c = &req.columns;
+    let head = Head {
+        headers: &headers,
+        file: &name,
+        aliases: &req.text.aliases,
+    };
     let cols = Columns {
-        date: require(&headers, &name, &["date"], c.date.as_deref(), "--date-col")?,
-        symbol: require(
-            &headers,
-            &name,
+        date: head.require(&["date"], c.date.as_deref(), "--date-col")?,
+        symbol: head.require(
             &["symbol", "ticker", "code"],
             c.symbol.as_deref(),
             "--symbol-col",
         )?,
-        price: require(
-            &headers,
-            &name,
-            &["price", "close"],
-            c.price.as_deref(),
-            "--price-col",
-        )?,
+        price: head.require(&["price", "close"], c.price.as_deref(), "--price-col")?,
         shares: match c.shares.as_deref() {
-            Some(s) => Some(require(
-                &headers,
-                &name,
-                &["shares"],
-                Some(s),
-                "--shares-col",
-            )?),
-            None => column(&headers, &name, &["shares"], None)?,
+            Some(s) => Some(head.require(&["shares"], Some(s), "--shares-col")?),
+            None => head.column(&["shares"], None)?,
         },
-        float: column(&headers, &name, &["float", "iwf"], None)?,
-        divisor: column(&headers, &name, &["divisor"], None)?,
+        float: head.column(&["float", "iwf"], None)?,
+        divisor: head.column(&["divisor"], None)?,
     };
-    let optional = column(&headers, &name, &["group", "sector"], None)?;
+    let optional = head.column(&["group", "sector"], None)?;
     let used = [
         Some(cols.date),
         Some(cols.symbol),
@@ -276,6 +301,15 @@ pub(super) fn read(
     let (mut good_dates, mut first_bad_date) = (0u64, None::<(u64, String)>);
     // The same for prices: when none is a number, the column or its format is wrong.
     let (mut numeric_prices, mut first_bad_price) = (0u64, None::<(u64, String, String)>);
+    // Numbers as compute reads them: with --thousands, the separator is removed first.
+    let number = |text: &str| -> Result<Decimal, String> {
+        match req.text.thousands {
+            Some(sep) if text.as_bytes().contains(&sep) => {
+                parse_decimal(&text.replace(char::from(sep), ""))
+            }
+            _ => parse_decimal(text),
+        }
+    };
     let mut record = csv::ByteRecord::new();
     while reader.read_byte_record(&mut record).map_err(io_error)? {
         sheet.records += 1;
@@ -391,7 +425,7 @@ pub(super) fn read(
                 );
                 None
             }
-            Ok(text) => match parse_decimal(text) {
+            Ok(text) => match number(text) {
                 Ok(p) if p > Decimal::ZERO => {
                     numeric_prices += 1;
                     Some(p)
@@ -412,7 +446,8 @@ pub(super) fn read(
                         Severity::Error,
                         Kind::BadPrice,
                         format!("{why} (value: {text:?})"),
-                        "write a plain decimal number such as 101.25 (no thousands separators)",
+                        "write a plain decimal number such as 101.25 or 1.5e3; for \"1,234.50\" pass \
+                         --thousands ,",
                     );
                     None
                 }
@@ -442,7 +477,7 @@ pub(super) fn read(
                     "fill in the shares cell, or list the symbol in a --shares file",
                 ),
                 Ok("") => {}
-                Ok(text) => match parse_decimal(text) {
+                Ok(text) => match number(text) {
                     Ok(s) if s < Decimal::ZERO => row.add(
                         Severity::Error,
                         Kind::BadShares,
@@ -454,7 +489,8 @@ pub(super) fn read(
                         Severity::Error,
                         Kind::BadShares,
                         format!("{why} (value: {text:?})"),
-                        "write a plain decimal number such as 1500000 (no thousands separators)",
+                        "write a plain decimal number such as 1500000; for \"1,500,000\" pass \
+                         --thousands ,",
                     ),
                 },
                 Err(why) => row.add(
@@ -466,7 +502,7 @@ pub(super) fn read(
             }
         }
         if let Some(col) = cols.float {
-            match cell(&record, col).map(|t| (t, parse_decimal(t))) {
+            match cell(&record, col).map(|t| (t, number(t))) {
                 Ok(("", _)) => {}
                 Ok((_, Ok(f))) if f > Decimal::ZERO && f <= Decimal::ONE => {}
                 Ok((text, parsed)) => row.add(
@@ -487,7 +523,7 @@ pub(super) fn read(
             }
         }
         if let Some(col) = cols.divisor {
-            match cell(&record, col).map(|t| (t, parse_decimal(t))) {
+            match cell(&record, col).map(|t| (t, number(t))) {
                 Ok(("", _)) => {}
                 Ok((text, Ok(d))) if d > Decimal::ZERO => {
                     if let Some(date) = date {

@@ -432,6 +432,10 @@ struct Ratio {
     weak: bool,
 }
 
+/// A share count changes inversely to a split when it is within this relative distance of the
+/// old count times the split (share counts also move a little for other reasons).
+const INVERSE_SHARES: f64 = 0.03;
+
 const STRONG: [u32; 13] = [2, 3, 4, 5, 6, 8, 10, 15, 20, 25, 30, 50, 100];
 const WEAK: [(u32, u32); 3] = [(3, 2), (4, 3), (5, 4)];
 
@@ -794,7 +798,7 @@ impl<'c, 'a> History<'c, 'a> {
             let Some(&c) = candidates.iter().find(|c| {
                 let off = (ratio / c.price_ratio() - 1.0).abs();
                 let n = 1.0 / c.price_ratio();
-                let inverse = shares_known && (q / n - 1.0).abs() <= 0.01;
+                let inverse = shares_known && (q / n - 1.0).abs() <= INVERSE_SHARES;
                 // Unchanged, or as the recorded splits make it.
                 let unchanged =
                     shares_known && ((q - 1.0).abs() <= 0.02 || (s1 / s0 - 1.0).abs() <= 0.02);
@@ -809,7 +813,7 @@ impl<'c, 'a> History<'c, 'a> {
             let n = 1.0 / c.price_ratio();
             let shares = if !shares_known {
                 "no share counts to compare".to_string()
-            } else if (q / n - 1.0).abs() <= 0.01 {
+            } else if (q / n - 1.0).abs() <= INVERSE_SHARES {
                 format!(
                     "the share count changes inversely, {} to {}",
                     num(s0),
