@@ -68,6 +68,8 @@ pub struct ComputeRequest {
     pub output: OutputRequest,
     /// `--group-by COLUMN`: one index per value of the column.
     pub group_by: Option<String>,
+    /// `--check`: refuse input in which idx check finds anything.
+    pub check: bool,
 }
 
 /// The computed index: one [`DayOutput`] per index date.
@@ -88,6 +90,9 @@ pub fn run(cli: Cli, warn: &mut dyn FnMut(&str)) -> Result<(), Error> {
     match cli.command {
         Command::Compute(args) => {
             let req = compute_request(args)?;
+            if req.check {
+                check_input(&req.input, warn)?;
+            }
             let table = match &req.group_by {
                 Some(column) => analysis::compute_groups(&req, column, warn)?,
                 None => {
@@ -304,6 +309,7 @@ pub fn compute_request(args: ComputeArgs) -> Result<ComputeRequest, Error> {
         to: args.to,
         output: output_request(args.output),
         group_by: args.group_by,
+        check: args.check,
     })
 }
 
@@ -461,6 +467,51 @@ fn report_skipped(skipped: &[String], warn: &mut dyn FnMut(&str)) {
             skipped.len()
         ));
     }
+}
+
+/// `compute --check`: runs idx check on the input (strictly) and refuses it if anything is
+/// found; the findings go to stderr.
+fn check_input(req: &InputRequest, warn: &mut dyn FnMut(&str)) -> Result<(), Error> {
+    let check_req = crate::check::CheckRequest {
+        prices: req.prices.clone(),
+        columns: crate::check::CheckColumns {
+            date: req.columns.date.clone(),
+            symbol: req.columns.symbol.clone(),
+            price: req.columns.price.clone(),
+            shares: req.columns.shares.clone(),
+        },
+        date_format: req.dates.format().map(str::to_string),
+        text: req.columns.text.clone(),
+        actions: req.actions.clone(),
+        shares: req.shares.clone(),
+        thresholds: crate::check::Thresholds::default(),
+        strict: true,
+        format: crate::check::CheckFormat::Csv,
+        output: None,
+    };
+    let report = crate::check::check(&check_req)?;
+    if report.findings.is_empty() {
+        return Ok(());
+    }
+    for f in &report.findings {
+        let mut place = vec![f.file.clone()];
+        place.extend(f.line.map(|l| format!("line {l}")));
+        place.extend(f.date.map(|d| d.to_string()));
+        place.extend(f.symbol.clone());
+        warn(&format!(
+            "{}: {}: {}",
+            place.join(", "),
+            f.kind.name(),
+            f.message
+        ));
+    }
+    Err(DataError::new(format!(
+        "--check: the input fails idx check ({})",
+        report.summary()
+    ))
+    .file(req.prices.name())
+    .hint("fix the rows listed above, or run without --check (idx check FILE lists them too)")
+    .into())
 }
 
 /// The divisor of `date` from the prices file must agree with the divisors file's.

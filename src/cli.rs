@@ -362,6 +362,11 @@ pub struct ComputeArgs {
     #[arg(long, value_name = "YYYY-MM-DD", help_heading = "Output")]
     pub to: Option<NaiveDate>,
 
+    /// Run idx check's checks on the input first, strictly: any finding (listed on stderr)
+    /// stops the run with exit code 1.
+    #[arg(long, help_heading = "Input files")]
+    pub check: bool,
+
     /// One index per value of this column of the prices file (e.g. group: a sector index for
     /// each sector), each with its own divisor, side by side.
     #[arg(long, value_name = "COLUMN", help_heading = "Index")]

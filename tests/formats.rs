@@ -242,3 +242,57 @@ fn a_file_and_stdin_give_the_same_output() {
     assert_eq!(from_file, from_stdin);
     assert_eq!(from_file.lines().count(), 313);
 }
+
+#[test]
+fn bytes_that_are_neither_utf8_nor_shift_jis_are_an_error_with_their_line() {
+    let dir = TempDir::new().unwrap();
+    let p = write(
+        &dir,
+        "p.csv",
+        b"date,symbol,price\n2024-01-02,B\xff\xfeB,10\n",
+    );
+    let out = idx().args(["compute", "-m", "pw", &p]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("p.csv, line 2, column 'symbol'") && err.contains("not valid UTF-8"),
+        "{err}"
+    );
+}
+
+#[test]
+fn compute_check_refuses_input_with_findings_and_accepts_clean_input() {
+    let dir = TempDir::new().unwrap();
+    let clean = write(
+        &dir,
+        "clean.csv",
+        b"date,symbol,price,shares\n2024-01-02,A,10,100\n2024-01-03,A,11,100\n2024-01-04,A,12,100\n",
+    );
+    let (levels, _) = ok(idx().args(["compute", "-m", "cw", "--check", &clean]));
+    // 10·100/10 = 100 → 110 → 120.
+    assert_eq!(
+        levels,
+        "date,level,divisor,constituents\n2024-01-02,100.00,10,1\n2024-01-03,110.00,10,1\n\
+         2024-01-04,120.00,10,1\n"
+    );
+    // The sample has a two-day halt: a gap finding, so --check refuses it.
+    let root = env!("CARGO_MANIFEST_DIR");
+    let out = idx()
+        .current_dir(root)
+        .args([
+            "compute",
+            "-m",
+            "cw",
+            "--check",
+            "--actions",
+            "data/actions.csv",
+            "data/prices.csv",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("ZJUL") && err.contains("gap"), "{err}");
+    assert!(err.contains("--check"), "{err}");
+}

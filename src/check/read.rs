@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
 
 /// A price (or price × shares) from which sums may overflow 28-digit decimals.
 const HUGE: f64 = 1e25;
@@ -62,37 +62,11 @@ struct Columns {
     divisor: Option<usize>,
 }
 
-/// Opens `source` as UTF-8 text: as compute does, a file is read as Shift_JIS when
-/// `encoding` says so, or when none is given and its start is not UTF-8.
+/// Opens `source` as UTF-8 text exactly as compute does (Shift_JIS when `encoding` says so,
+/// or when none is given and the start of the file is Shift_JIS rather than UTF-8).
 fn open(source: &Source, encoding: Option<TextEncoding>) -> Result<Box<dyn Read>, DataError> {
-    let raw: Box<dyn Read> = match source {
-        Source::Stdin => Box::new(std::io::stdin().lock()),
-        Source::Path(p) => Box::new(std::fs::File::open(p).map_err(|e| {
-            DataError::new(format!("cannot open the file: {e}"))
-                .file(source.name())
-                .hint("check the path")
-        })?),
-    };
-    let mut buffered = BufReader::with_capacity(1 << 16, raw);
-    let shift_jis = match encoding {
-        Some(TextEncoding::ShiftJis) => true,
-        Some(TextEncoding::Utf8) => false,
-        None => {
-            let head = buffered.fill_buf().map_err(|e| {
-                DataError::new(format!("cannot read the file: {e}")).file(source.name())
-            })?;
-            std::str::from_utf8(head).is_err_and(|e| e.error_len().is_some())
-        }
-    };
-    if shift_jis {
-        Ok(Box::new(
-            encoding_rs_io::DecodeReaderBytesBuilder::new()
-                .encoding(Some(encoding_rs::SHIFT_JIS))
-                .build(buffered),
-        ))
-    } else {
-        Ok(Box::new(buffered))
-    }
+    let (reader, _) = source.open(encoding)?;
+    Ok(reader)
 }
 
 /// The header row, for finding columns as compute does.

@@ -50,7 +50,7 @@ impl Source {
     }
 
     /// Opens the source as UTF-8 text; returns whether it is transcoded (from Shift_JIS).
-    fn open(
+    pub(crate) fn open(
         &self,
         encoding: Option<TextEncoding>,
     ) -> Result<(Box<dyn Read + Send>, bool), DataError> {
@@ -72,7 +72,14 @@ impl Source {
                 let head = buffered.fill_buf().map_err(|e| {
                     DataError::new(format!("cannot read the file: {e}")).file(self.name())
                 })?;
-                std::str::from_utf8(head).is_err_and(|e| e.error_len().is_some())
+                // Judge whole lines only, so a character cut at the end is not a fault; a start
+                // that is neither UTF-8 nor Shift_JIS stays UTF-8, whose invalid bytes are then
+                // reported with their line.
+                let whole = memchr::memrchr(b'\n', head).map_or(head, |i| &head[..=i]);
+                std::str::from_utf8(whole).is_err()
+                    && encoding_rs::SHIFT_JIS
+                        .decode_without_bom_handling_and_without_replacement(whole)
+                        .is_some()
             }
         };
         if shift_jis {
@@ -126,6 +133,11 @@ impl DateParser {
         self.format
             .as_deref()
             .and_then(|f| NaiveDate::parse_from_str(text, f).ok())
+    }
+
+    /// The strftime pattern given, if any.
+    pub fn format(&self) -> Option<&str> {
+        self.format.as_deref()
     }
 
     fn expected(&self) -> String {
