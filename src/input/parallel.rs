@@ -17,7 +17,7 @@ use std::sync::mpsc;
 use std::sync::{Condvar, Mutex};
 
 /// Bytes a chunk aims at.
-pub(crate) const CHUNK: usize = 1 << 19;
+pub(crate) const CHUNK: usize = 1 << 18;
 /// Chunks parsed ahead of the caller at most.
 pub(crate) const IN_FLIGHT: usize = 4;
 
