@@ -2345,3 +2345,52 @@ fn two_decimal_points_are_not_a_number() {
         ],
     );
 }
+
+/// With several methods each engine runs on its own thread: an error in one of them (here
+/// cap-weighted, without shares on line 5) still stops the run with its location.
+#[test]
+fn several_methods_an_error_in_one_stops_the_run() {
+    let s = Scratch::with(&[(
+        "p.csv",
+        "date,symbol,price,shares\n2024-01-02,A,10,100\n2024-01-02,B,20,50\n\
+         2024-01-03,A,11,100\n2024-01-03,B,21,\n",
+    )]);
+    let mut c = s.cmd();
+    c.args(["compute", "-m", "pw,cw,ew", "p.csv"]);
+    fails(
+        &mut c,
+        1,
+        &["p.csv, line 5, column 'shares'", "no share count for B"],
+    );
+}
+
+/// A halted member is reported once, not once per method.
+#[test]
+fn several_methods_report_a_halt_once() {
+    let s = Scratch::with(&[
+        (
+            "p.csv",
+            "date,symbol,price,shares\n2024-01-02,A,10,100\n2024-01-02,B,20,50\n\
+             2024-01-03,A,11,100\n2024-01-04,A,12,100\n2024-01-04,B,22,50\n",
+        ),
+        ("m.csv", "symbol\nA\nB\n"),
+    ]);
+    let mut c = s.cmd();
+    c.args([
+        "compute",
+        "-m",
+        "pw,cw,ew",
+        "--constituents",
+        "m.csv",
+        "p.csv",
+    ]);
+    let (out, err) = outputs_of(&mut c);
+    assert_eq!(
+        err.matches("B has no price on 2024-01-03").count(),
+        1,
+        "{err}"
+    );
+    // Price-weighted: (10+20)/2 = 15; 15·31/30 = 15.5 (B carried at 20); 15.5·34/31 = 17.
+    assert!(out.starts_with("date,price-weighted,cap-weighted,equal-weighted\n2024-01-02,15.00,"));
+    assert!(out.contains("\n2024-01-04,17.00,"), "{out}");
+}

@@ -52,6 +52,8 @@ struct Cons {
     /// The previous close restated for today's actions, if it had a price at t−1.
     prev: Option<Decimal>,
     split: Decimal,
+    /// Whether an action of today touches it (split, dividends).
+    acted: bool,
     dividend: Decimal,
     shares: Option<Decimal>,
     float: Option<Decimal>,
@@ -464,6 +466,7 @@ impl Engine {
             if let Ok(i) = adjs.binary_search_by_key(&c.symbol, |a| a.symbol) {
                 let a = adjs[i];
                 c.split = a.split;
+                c.acted = true;
                 c.dividend = a.dividend;
                 if let Some(p) = c.prev {
                     if a.special >= p {
@@ -499,6 +502,7 @@ impl Engine {
             price,
             prev: self.had_price_yesterday(symbol),
             split: Decimal::ONE,
+            acted: false,
             dividend: Decimal::ZERO,
             shares,
             float,
@@ -536,7 +540,7 @@ impl Engine {
                     }
                     Method::EqualWeighted => {
                         match self.methods[m].q.get(c.symbol as usize).copied().flatten() {
-                            Some(q) if c.split == Decimal::ONE => q,
+                            Some(q) if !c.acted || c.split == Decimal::ONE => q,
                             Some(q) => mul(q, c.split, date, "index shares after a split")?,
                             None => {
                                 pending = true;
@@ -697,19 +701,20 @@ impl Engine {
         let (mut num, mut den, mut dividends) =
             (Vec::with_capacity(n), Vec::with_capacity(n), Vec::new());
         let mut all_in_a = true;
+        let unit_shares = self.methods[m].method == Method::PriceWeighted;
         for (c, &q) in self.cons.iter().zip(&self.q) {
             let Some(prev) = c.prev else {
                 all_in_a = false;
                 continue;
             };
-            if q == Decimal::ONE {
+            if unit_shares {
                 num.push(c.price);
                 den.push(prev);
             } else {
                 num.push(mul(q, c.price, date, "the index value")?);
                 den.push(mul(q, prev, date, "the index value")?);
             }
-            if !c.dividend.is_zero() {
+            if c.acted && !c.dividend.is_zero() {
                 dividends.push(mul(q, c.dividend, date, "index dividends")?);
             }
         }
