@@ -579,6 +579,14 @@ fn parse_small_decimal(b: &[u8]) -> Option<Decimal> {
 }
 
 /// Parses a decimal exactly from its text.
+///
+/// ```
+/// use idx::input::parse_decimal;
+/// assert_eq!(parse_decimal("101.10").unwrap().to_string(), "101.10");
+/// assert_eq!(parse_decimal("1.5e3").unwrap().to_string(), "1500");
+/// assert!(parse_decimal("NaN").is_err());
+/// assert!(parse_decimal("1,234.50").is_err()); // needs --thousands
+/// ```
 pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
     if let Some(d) = parse_small_decimal(text.as_bytes()) {
         return Ok(d);

@@ -50,6 +50,15 @@ pub struct Table {
 }
 
 /// Rounds half away from zero to `decimals` places and writes exactly that many decimals.
+///
+/// ```
+/// use rust_decimal::Decimal;
+/// // 12487.7494… (1650 / 0.132129493, the DJIA arithmetic) to the cent:
+/// let level = Decimal::new(1650, 0) / Decimal::new(132129493, 9);
+/// assert_eq!(idx::output::fixed(level, 2), "12487.75");
+/// assert_eq!(idx::output::fixed(Decimal::new(2345, 3), 2), "2.35");
+/// assert_eq!(idx::output::fixed(Decimal::new(1000, 0), 2), "1000.00");
+/// ```
 pub fn fixed(value: Decimal, decimals: u32) -> String {
     let r = value.round_dp_with_strategy(decimals, RoundingStrategy::MidpointAwayFromZero);
     format!("{:.*}", decimals as usize, r)

@@ -197,6 +197,14 @@ fn ret(end: Decimal, base: Decimal) -> Result<Decimal, ReturnsError> {
 }
 
 /// `(1 + r)^(365.25 / days) − 1`.
+///
+/// ```
+/// use rust_decimal::Decimal;
+/// use idx::report::returns::annualize;
+/// // +46.41% over 1461 days (4 × 365.25) is +10% a year: 1.1⁴ = 1.4641.
+/// let a = annualize(Decimal::new(4641, 4), 1461).unwrap();
+/// assert!((a - Decimal::new(1, 1)).abs() < Decimal::new(1, 20));
+/// ```
 pub fn annualize(r: Decimal, days: i64) -> Result<Decimal, ReturnsError> {
     if days <= 0 {
         return Err(ReturnsError::Overflow("an annualised return"));
