@@ -577,6 +577,22 @@ pub struct ChartArgs {
     pub height: u32,
 }
 
+/// Output flags of commands that write fractions (weights, shares): 10 decimals by default.
+#[derive(Debug, Args)]
+pub struct FractionOutputArgs {
+    /// Decimals of the fractions (weights are rounded so that they add up to exactly 1).
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=20), help_heading = "Output")]
+    pub decimals: u32,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Csv, help_heading = "Output")]
+    pub format: FormatArg,
+
+    /// Write to FILE (atomically) instead of stdout.
+    #[arg(short, long, value_name = "FILE", help_heading = "Output")]
+    pub output: Option<PathBuf>,
+}
+
 /// `idx weights`.
 #[derive(Debug, Args)]
 pub struct WeightsArgs {
@@ -596,17 +612,9 @@ pub struct WeightsArgs {
     #[arg(long, value_name = "COLUMN", help_heading = "Weights")]
     pub by: Option<String>,
 
-    /// Decimals of weights.
-    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=20), help_heading = "Output")]
-    pub decimals: u32,
-
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = FormatArg::Csv, help_heading = "Output")]
-    pub format: FormatArg,
-
-    /// Write to FILE (atomically) instead of stdout.
-    #[arg(short, long, value_name = "FILE", help_heading = "Output")]
-    pub output: Option<PathBuf>,
+    /// Output flags.
+    #[command(flatten)]
+    pub output: FractionOutputArgs,
 }
 
 /// `idx share`.
@@ -642,17 +650,9 @@ pub struct ShareArgs {
     #[arg(long, value_name = "YYYY-MM-DD", help_heading = "Output")]
     pub to: Option<NaiveDate>,
 
-    /// Decimals of the share.
-    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=20), help_heading = "Output")]
-    pub decimals: u32,
-
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = FormatArg::Csv, help_heading = "Output")]
-    pub format: FormatArg,
-
-    /// Write to FILE (atomically) instead of stdout.
-    #[arg(short, long, value_name = "FILE", help_heading = "Output")]
-    pub output: Option<PathBuf>,
+    /// Output flags.
+    #[command(flatten)]
+    pub output: FractionOutputArgs,
 }
 
 /// `idx relative`.

@@ -116,9 +116,9 @@ pub fn run_weights(args: WeightsArgs, warn: &mut dyn FnMut(&str)) -> Result<(), 
         .hint(nearest(&run, date))
         .into());
     };
-    let ranked = ranked(&holdings, &loaded, date, args.decimals)?;
+    let ranked = ranked(&holdings, &loaded, date, args.output.decimals)?;
     let full = |d: Decimal| Cell::Number(output::full(d));
-    let fixed = |d: Decimal| Cell::Number(output::fixed(d, args.decimals));
+    let fixed = |d: Decimal| Cell::Number(output::fixed(d, args.output.decimals));
     let mut table = Table::default();
     match &args.by {
         None => {
@@ -190,7 +190,10 @@ pub fn run_weights(args: WeightsArgs, warn: &mut dyn FnMut(&str)) -> Result<(), 
     if let Some(n) = args.top {
         table.rows.truncate(n);
     }
-    output::emit(&table.render(format(args.format)), args.output.as_deref())
+    output::emit(
+        &table.render(format(args.output.format)),
+        args.output.output.as_deref(),
+    )
 }
 
 /// The set's symbols from `--members` and `--members-file`.
@@ -270,7 +273,7 @@ pub fn run_share(args: ShareArgs, warn: &mut dyn FnMut(&str)) -> Result<(), Erro
     let set: BTreeSet<SymbolId> = ids.iter().map(|x| x.1).collect();
     let mut present: BTreeMap<SymbolId, usize> = BTreeMap::new();
     let mut rows: Vec<(NaiveDate, Decimal, usize)> = Vec::new();
-    let decimals = args.decimals;
+    let decimals = args.output.decimals;
     run_index(
         &input,
         &loaded,
@@ -327,7 +330,10 @@ pub fn run_share(args: ShareArgs, warn: &mut dyn FnMut(&str)) -> Result<(), Erro
             })
             .collect(),
     };
-    output::emit(&table.render(format(args.format)), args.output.as_deref())
+    output::emit(
+        &table.render(format(args.output.format)),
+        args.output.output.as_deref(),
+    )
 }
 
 /// `idx relative`.

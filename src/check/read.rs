@@ -69,78 +69,6 @@ fn open(source: &Source, encoding: Option<TextEncoding>) -> Result<Box<dyn Read>
     Ok(reader)
 }
 
-/// The header row, for finding columns as compute does.
-struct Head<'a> {
-    headers: &'a [String],
-    file: &'a str,
-    /// `--column-map`: (standard name, header).
-    aliases: &'a [(String, String)],
-}
-
-impl Head<'_> {
-    /// The column named `chosen`, else any of `names` or an alias of `names[0]`
-    /// (case-insensitive); two matches are an error.
-    fn column(&self, names: &[&str], chosen: Option<&str>) -> Result<Option<usize>, DataError> {
-        let mut wanted: Vec<String> = match chosen {
-            Some(c) => vec![c.trim().to_lowercase()],
-            None => names.iter().map(|n| n.to_lowercase()).collect(),
-        };
-        if chosen.is_none() {
-            wanted.extend(
-                self.aliases
-                    .iter()
-                    .filter(|(s, _)| s.eq_ignore_ascii_case(names[0]))
-                    .map(|(_, alias)| alias.trim().to_lowercase()),
-            );
-        }
-        let headers = self.headers;
-        let found: Vec<usize> = (0..headers.len())
-            .filter(|&i| wanted.contains(&headers[i].to_lowercase()))
-            .collect();
-        match found.as_slice() {
-            [] => Ok(None),
-            [i] => Ok(Some(*i)),
-            [a, b, ..] => Err(DataError::new(format!(
-                "columns {} ('{}') and {} ('{}') both name the {} column",
-                a + 1,
-                headers[*a],
-                b + 1,
-                headers[*b],
-                names[0]
-            ))
-            .file(self.file)
-            .line(1)
-            .hint("rename or remove one of them, or choose one with the matching --*-col flag")),
-        }
-    }
-
-    /// Like [`Head::column`], but the column must exist; `flag` names it.
-    fn require(
-        &self,
-        names: &[&str],
-        chosen: Option<&str>,
-        flag: &str,
-    ) -> Result<usize, DataError> {
-        self.column(names, chosen)?.ok_or_else(|| {
-            let wanted = match chosen {
-                Some(c) => format!("'{c}'"),
-                None => names
-                    .iter()
-                    .map(|n| format!("'{n}'"))
-                    .collect::<Vec<_>>()
-                    .join(" or "),
-            };
-            DataError::new(format!("missing required column {wanted}"))
-                .file(self.file)
-                .line(1)
-                .hint(format!(
-                    "rename the column in the header, or name it with {flag} (columns found: {})",
-                    self.headers.join(", ")
-                ))
-        })
-    }
-}
-
 /// The trimmed text of a cell, or why it has none.
 fn cell(record: &csv::ByteRecord, col: usize) -> Result<&str, &'static str> {
     std::str::from_utf8(record.get(col).unwrap_or_default().trim_ascii())
@@ -218,21 +146,28 @@ pub(super) fn read(
             .into());
     }
     let c = &req.columns;
-    let head = Head {
+    // Columns are found as compute finds them.
+    let head = crate::input::Header {
         headers: &headers,
         file: &name,
         aliases: &req.text.aliases,
     };
     let cols = Columns {
-        date: head.require(&["date"], c.date.as_deref(), "--date-col")?,
+        date: head.require(&["date"], c.date.as_deref(), Some("--date-col"), "")?,
         symbol: head.require(
             &["symbol", "ticker", "code"],
             c.symbol.as_deref(),
-            "--symbol-col",
+            Some("--symbol-col"),
+            "",
         )?,
-        price: head.require(&["price", "close"], c.price.as_deref(), "--price-col")?,
+        price: head.require(
+            &["price", "close"],
+            c.price.as_deref(),
+            Some("--price-col"),
+            "",
+        )?,
         shares: match c.shares.as_deref() {
-            Some(s) => Some(head.require(&["shares"], Some(s), "--shares-col")?),
+            Some(s) => Some(head.require(&["shares"], Some(s), Some("--shares-col"), "")?),
             None => head.column(&["shares"], None)?,
         },
         float: head.column(&["float", "iwf"], None)?,

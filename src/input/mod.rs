@@ -206,6 +206,93 @@ impl Symbols {
     }
 }
 
+/// A header row, to find columns by name as every reader of idx does.
+#[derive(Clone, Copy)]
+pub(crate) struct Header<'a> {
+    /// The file's name for messages.
+    pub(crate) file: &'a str,
+    /// The header row, trimmed.
+    pub(crate) headers: &'a [String],
+    /// `--column-map`: (standard name, header).
+    pub(crate) aliases: &'a [(String, String)],
+}
+
+impl Header<'_> {
+    /// The index of the column named `chosen` (if the user named one) or else any of `names`
+    /// (case-insensitive). Two columns matching is an error.
+    pub(crate) fn column(
+        &self,
+        names: &[&str],
+        chosen: Option<&str>,
+    ) -> Result<Option<usize>, DataError> {
+        let mut wanted: Vec<String> = match chosen {
+            Some(c) => vec![c.trim().to_lowercase()],
+            None => names.iter().map(|n| n.to_lowercase()).collect(),
+        };
+        if chosen.is_none() {
+            let standard = names.first().copied().unwrap_or_default();
+            wanted.extend(
+                self.aliases
+                    .iter()
+                    .filter(|(s, _)| s.eq_ignore_ascii_case(standard))
+                    .map(|(_, alias)| alias.trim().to_lowercase()),
+            );
+        }
+        let found: Vec<usize> = (0..self.headers.len())
+            .filter(|&i| wanted.contains(&self.headers[i].to_lowercase()))
+            .collect();
+        match found.as_slice() {
+            [] => Ok(None),
+            [i] => Ok(Some(*i)),
+            [a, b, ..] => Err(DataError::new(format!(
+                "columns {} ('{}') and {} ('{}') both name the {} column",
+                a + 1,
+                self.headers[*a],
+                b + 1,
+                self.headers[*b],
+                names[0]
+            ))
+            .file(self.file)
+            .line(1)
+            .hint("rename or remove one of them, or choose one with the matching --*-col flag")),
+        }
+    }
+
+    /// Like [`Table::column`], but the column must exist; `flag` is the option that names it.
+    pub(crate) fn require(
+        &self,
+        names: &[&str],
+        chosen: Option<&str>,
+        flag: Option<&str>,
+        why: &str,
+    ) -> Result<usize, DataError> {
+        self.column(names, chosen)?.ok_or_else(|| {
+            let wanted = match chosen {
+                Some(c) => format!("'{c}'"),
+                None => names
+                    .iter()
+                    .map(|n| format!("'{n}'"))
+                    .collect::<Vec<_>>()
+                    .join(" or "),
+            };
+            let hint = match flag {
+                Some(flag) => format!(
+                    "rename the column in the header, or name it with {flag} (columns found: {})",
+                    self.headers.join(", ")
+                ),
+                None => format!(
+                    "add the column to the header (columns found: {})",
+                    self.headers.join(", ")
+                ),
+            };
+            DataError::new(format!("missing required column {wanted}{why}"))
+                .file(self.file)
+                .line(1)
+                .hint(hint)
+        })
+    }
+}
+
 /// A CSV file being read record by record, with located errors.
 pub(crate) struct Table {
     thousands: Option<u8>,
@@ -281,47 +368,25 @@ impl Table {
         &self.name
     }
 
-    /// The index of the column named `chosen` (if the user named one) or else any of `names`
-    /// (case-insensitive). Two columns matching is an error.
+    /// The header for finding columns.
+    pub(crate) fn header(&self) -> Header<'_> {
+        Header {
+            file: &self.name,
+            headers: &self.headers,
+            aliases: &self.aliases,
+        }
+    }
+
+    /// The index of the column named `chosen` or else any of `names` (see [`Header::column`]).
     pub(crate) fn column(
         &self,
         names: &[&str],
         chosen: Option<&str>,
     ) -> Result<Option<usize>, DataError> {
-        let mut wanted: Vec<String> = match chosen {
-            Some(c) => vec![c.trim().to_lowercase()],
-            None => names.iter().map(|n| n.to_lowercase()).collect(),
-        };
-        if chosen.is_none() {
-            let standard = names.first().copied().unwrap_or_default();
-            wanted.extend(
-                self.aliases
-                    .iter()
-                    .filter(|(s, _)| s.eq_ignore_ascii_case(standard))
-                    .map(|(_, alias)| alias.trim().to_lowercase()),
-            );
-        }
-        let found: Vec<usize> = (0..self.headers.len())
-            .filter(|&i| wanted.contains(&self.headers[i].to_lowercase()))
-            .collect();
-        match found.as_slice() {
-            [] => Ok(None),
-            [i] => Ok(Some(*i)),
-            [a, b, ..] => Err(DataError::new(format!(
-                "columns {} ('{}') and {} ('{}') both name the {} column",
-                a + 1,
-                self.headers[*a],
-                b + 1,
-                self.headers[*b],
-                names[0]
-            ))
-            .file(&self.name)
-            .line(1)
-            .hint("rename or remove one of them, or choose one with the matching --*-col flag")),
-        }
+        self.header().column(names, chosen)
     }
 
-    /// Like [`Table::column`], but the column must exist; `flag` is the option that names it.
+    /// Like [`Table::column`], but the column must exist (see [`Header::require`]).
     pub(crate) fn require(
         &self,
         names: &[&str],
@@ -329,30 +394,7 @@ impl Table {
         flag: Option<&str>,
         why: &str,
     ) -> Result<usize, DataError> {
-        self.column(names, chosen)?.ok_or_else(|| {
-            let wanted = match chosen {
-                Some(c) => format!("'{c}'"),
-                None => names
-                    .iter()
-                    .map(|n| format!("'{n}'"))
-                    .collect::<Vec<_>>()
-                    .join(" or "),
-            };
-            let hint = match flag {
-                Some(flag) => format!(
-                    "rename the column in the header, or name it with {flag} (columns found: {})",
-                    self.headers.join(", ")
-                ),
-                None => format!(
-                    "add the column to the header (columns found: {})",
-                    self.headers.join(", ")
-                ),
-            };
-            DataError::new(format!("missing required column {wanted}{why}"))
-                .file(&self.name)
-                .line(1)
-                .hint(hint)
-        })
+        self.header().require(names, chosen, flag, why)
     }
 
     /// Reads the next record; `false` at the end.
