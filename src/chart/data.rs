@@ -12,9 +12,8 @@ use rust_decimal::Decimal;
 use std::fs::File;
 use std::io::{self, BufReader, Read};
 
-/// Columns of idx's outputs that are not series: `compute`'s divisor and constituent count, and
-/// `share`'s member count.
-const NOT_SERIES: [&str; 3] = ["divisor", "constituents", "members"];
+// Columns of idx's outputs that are not series: the list `idx returns` uses too.
+use crate::input::NOT_SERIES;
 
 /// How to read the input.
 #[derive(Clone, Debug)]

@@ -7,8 +7,9 @@ use crate::output;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-/// Columns of `idx compute`'s output that are not level series.
-pub const NOT_SERIES: [&str; 2] = ["divisor", "constituents"];
+/// Columns of idx's own outputs that are not level series: `compute`'s divisor and
+/// constituent count, `share`'s member count.
+pub const NOT_SERIES: [&str; 3] = ["divisor", "constituents", "members"];
 
 /// One or more level series on common dates (ascending, unique; every level > 0).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
