@@ -898,3 +898,73 @@ fn row_order_examples() {
     }
     assert!(differ.is_empty(), "{}", differ.join("\n"));
 }
+
+/// The binary's output for `data` with `prices.csv` given as a file, and piped to stdin.
+fn file_and_stdin_outputs(data: &Data, o: &Opts) -> (String, String) {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let mut args: Vec<String> = vec![
+        "compute".into(),
+        "-m".into(),
+        o.methods
+            .iter()
+            .map(|m| m.name())
+            .collect::<Vec<_>>()
+            .join(","),
+        "-q".into(),
+        "--decimals".into(),
+        "12".into(),
+        "--total-return".into(),
+    ];
+    let mut prices = String::new();
+    for (name, text) in files(data, o) {
+        let path = dir.path().join(name);
+        std::fs::write(&path, &text).expect("write an input file");
+        let flag = match name {
+            "prices.csv" => {
+                prices = text;
+                continue;
+            }
+            "actions.csv" => "--actions",
+            "constituents.csv" => "--constituents",
+            _ => "--shares",
+        };
+        args.push(flag.into());
+        args.push(path.display().to_string());
+    }
+    let run = |stdin: bool| {
+        let mut cmd = assert_cmd::Command::new(env!("CARGO_BIN_EXE_idx"));
+        cmd.args(&args);
+        if stdin {
+            cmd.arg("-").write_stdin(prices.clone());
+        } else {
+            let path = dir.path().join("prices.csv");
+            cmd.arg(path);
+        }
+        let out = cmd.output().expect("idx runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("UTF-8")
+    };
+    (run(false), run(true))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// 6. The same output whether the prices come from a file (read on two threads, streamed
+    ///    when sorted by date) or from stdin (read whole on one thread), byte for byte.
+    #[test]
+    fn a_file_and_stdin_give_the_same_output(
+        data in data(),
+        rebalance in rebalance(),
+        shares_file in any::<bool>(),
+    ) {
+        let mut o = opts(&[PW, CW, EW], &rebalance);
+        o.shares_file = shares_file;
+        let (from_file, from_stdin) = file_and_stdin_outputs(&data, &o);
+        prop_assert_eq!(from_file, from_stdin);
+    }
+}
