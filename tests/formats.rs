@@ -296,3 +296,36 @@ fn compute_check_refuses_input_with_findings_and_accepts_clean_input() {
     assert!(err.contains("ZJUL") && err.contains("gap"), "{err}");
     assert!(err.contains("--check"), "{err}");
 }
+
+/// Regression: in a CRLF file every reported line was one too low (the csv crate counted a
+/// record's line before the \n of the previous one).
+#[test]
+fn errors_in_crlf_files_name_the_right_line() {
+    let dir = TempDir::new().unwrap();
+    let p = write(
+        &dir,
+        "p.csv",
+        b"date,symbol,price\r\n2024-01-02,A,1\r\n2024-01-03,A,-5\r\n2024-01-04,A,3\r\n",
+    );
+    let out = idx().args(["compute", "-m", "pw", &p]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("p.csv, line 3, column 'price'"), "{err}");
+    // The same through stdin (read whole, on one thread).
+    let out = idx()
+        .args(["compute", "-m", "pw", "-"])
+        .write_stdin(fs::read(&p).unwrap())
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("<stdin>, line 3, column 'price'"));
+    // And in idx check.
+    let out = idx()
+        .args(["check", "--format", "csv", &p])
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        report.lines().any(|l| l.starts_with(&format!("{p},3,"))),
+        "{report}"
+    );
+}

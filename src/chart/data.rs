@@ -118,6 +118,9 @@ fn find(
 pub fn read(opts: &ReadOptions) -> Result<ChartData, DataError> {
     let name = opts.source.name();
     let mut reader = csv::ReaderBuilder::new()
+        // Records end at \n, so lines are counted right in CRLF files too (the \r is
+        // trimmed with the last field).
+        .terminator(csv::Terminator::Any(b'\n'))
         .has_headers(true)
         .trim(csv::Trim::All)
         .from_reader(open(&opts.source)?);

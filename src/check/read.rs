@@ -114,6 +114,9 @@ pub(super) fn read(
 ) -> Result<Sheet, Error> {
     let name = req.prices.name();
     let mut reader = csv::ReaderBuilder::new()
+        // Records end at \n, so lines are counted right in CRLF files too (the \r is
+        // trimmed with the last field).
+        .terminator(csv::Terminator::Any(b'\n'))
         .has_headers(true)
         .flexible(true)
         .from_reader(open(&req.prices, req.text.encoding)?);

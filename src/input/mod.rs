@@ -49,7 +49,8 @@ impl Source {
         }
     }
 
-    /// Opens the source as UTF-8 text; returns whether it is transcoded (from Shift_JIS).
+    /// Opens the source as UTF-8 text with \n line ends; returns whether it is transcoded
+    /// (from Shift_JIS, or from \r line ends), so that its byte offsets are not the file's.
     pub(crate) fn open(
         &self,
         encoding: Option<TextEncoding>,
@@ -63,6 +64,13 @@ impl Source {
             })?),
         };
         let mut buffered = BufReader::with_capacity(1 << 16, raw);
+        // Old Mac files end lines with a lone \r: read them as \n.
+        let cr_only = {
+            let head = buffered.fill_buf().map_err(|e| {
+                DataError::new(format!("cannot read the file: {e}")).file(self.name())
+            })?;
+            memchr::memchr(b'\n', head).is_none() && memchr::memchr(b'\r', head).is_some()
+        };
         let shift_jis = match encoding {
             Some(TextEncoding::ShiftJis) => true,
             Some(TextEncoding::Utf8) => false,
@@ -82,14 +90,34 @@ impl Source {
                         .is_some()
             }
         };
-        if shift_jis {
+        let text: Box<dyn Read + Send> = if shift_jis {
             let decoder = encoding_rs_io::DecodeReaderBytesBuilder::new()
                 .encoding(Some(encoding_rs::SHIFT_JIS))
                 .build(buffered);
-            Ok((Box::new(BufReader::with_capacity(1 << 16, decoder)), true))
+            Box::new(BufReader::with_capacity(1 << 16, decoder))
         } else {
-            Ok((Box::new(buffered), false))
+            Box::new(buffered)
+        };
+        if cr_only {
+            Ok((Box::new(CrToLf(text)), true))
+        } else {
+            Ok((text, shift_jis))
         }
+    }
+}
+
+/// Reads a file whose lines end with a lone \r as if they ended with \n.
+struct CrToLf<R>(R);
+
+impl<R: Read> Read for CrToLf<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.0.read(buf)?;
+        for b in &mut buf[..n] {
+            if *b == b'\r' {
+                *b = b'\n';
+            }
+        }
+        Ok(n)
     }
 }
 
@@ -315,6 +343,9 @@ impl Table {
         let name = source.name();
         let (input, transcoded) = source.open(text.encoding)?;
         let mut reader = csv::ReaderBuilder::new()
+            // Records end at \n, so lines are counted right in CRLF files too (the \r is
+            // trimmed with the last field).
+            .terminator(csv::Terminator::Any(b'\n'))
             .has_headers(true)
             .from_reader(input);
         let headers = reader

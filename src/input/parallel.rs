@@ -192,6 +192,9 @@ impl Shared<'_> {
         let mut symbols = self.symbols.clone();
         let first_new = symbols.len();
         let mut reader = csv::ReaderBuilder::new()
+            // Records end at \n, so lines are counted right in CRLF files too (the \r is
+            // trimmed with the last field).
+            .terminator(csv::Terminator::Any(b'\n'))
             .has_headers(false)
             .flexible(true)
             .from_reader(bytes);
