@@ -9,8 +9,7 @@ use crate::input::{parse_decimal, DateParser, Source};
 use chrono::NaiveDate;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
-use std::fs::File;
-use std::io::{self, BufReader, Read};
+use std::io::Read;
 
 // Columns of idx's outputs that are not series: the list `idx returns` uses too.
 use crate::input::NOT_SERIES;
@@ -50,17 +49,11 @@ pub struct ChartData {
     pub series: Vec<Series>,
 }
 
+/// Opens the input as every idx reader does (UTF-8, or Shift_JIS when the start of the file
+/// is Shift_JIS; lone-\r line ends read as \n).
 fn open(source: &Source) -> Result<Box<dyn Read>, DataError> {
-    match source {
-        Source::Stdin => Ok(Box::new(io::stdin().lock())),
-        Source::Path(p) => File::open(p)
-            .map(|f| Box::new(BufReader::with_capacity(1 << 16, f)) as Box<dyn Read>)
-            .map_err(|e| {
-                DataError::new(format!("cannot open the file: {e}"))
-                    .file(source.name())
-                    .hint("check the path")
-            }),
-    }
+    let (reader, _) = source.open(None)?;
+    Ok(reader)
 }
 
 fn csv_error(name: &str, e: csv::Error) -> DataError {
