@@ -486,6 +486,7 @@ fn check_input(req: &InputRequest, warn: &mut dyn FnMut(&str)) -> Result<(), Err
         shares: req.shares.clone(),
         thresholds: crate::check::Thresholds::default(),
         strict: true,
+        wide: req.columns.wide,
         format: crate::check::CheckFormat::Csv,
         output: None,
     };

@@ -130,6 +130,10 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE", help_heading = "Columns")]
     pub column_map: Option<String>,
 
+    /// Wide layout: `date` then one price column per symbol (see idx compute --wide).
+    #[arg(long, help_heading = "Columns")]
+    pub wide: bool,
+
     /// Report a price that is the same on N or more consecutive dates (0: never).
     #[arg(long, default_value_t = 5, value_name = "N", help_heading = "Check")]
     pub stale_days: usize,

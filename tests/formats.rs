@@ -329,3 +329,44 @@ fn errors_in_crlf_files_name_the_right_line() {
         "{report}"
     );
 }
+
+#[test]
+fn wide_files_are_checked_with_their_own_lines() {
+    let dir = TempDir::new().unwrap();
+    let wide = write(
+        &dir,
+        "wide.csv",
+        b"date,AAA,BBB,CCC\n2024-01-02,10,20,\n2024-01-03,11,abc,30\n2024-01-04,12,21,31\n\
+          2024-01-05,5.5,22,32\n2024-01-08,11.5,,33\n2024-01-09,12,23,34\n",
+    );
+    let out = idx()
+        .args(["check", "--wide", "--format", "csv", &wide])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "a bad price is an error");
+    let report = String::from_utf8_lossy(&out.stdout);
+    let rows: Vec<&str> = report.lines().skip(1).collect();
+    // BBB's "abc" on line 3; AAA's 5.5 between 12 and 11.5 on line 5 (a bad print); BBB has no
+    // price on 2024-01-08 (line 7) between two that it has (a gap). CCC's first empty cell is
+    // not a gap.
+    assert_eq!(rows.len(), 3, "{report}");
+    assert!(
+        rows[0].starts_with(&format!("{wide},3,2024-01-03,BBB,error,bad_price")),
+        "{report}"
+    );
+    assert!(
+        rows[1].starts_with(&format!("{wide},5,2024-01-05,AAA,warning,outlier")),
+        "{report}"
+    );
+    assert!(
+        rows[2].starts_with(&format!("{wide},7,2024-01-08,BBB,warning,gap")),
+        "{report}"
+    );
+    // The summary counts the wide file's 6 rows (not the 16 filled cells).
+    let out = idx()
+        .args(["check", "--wide", "--format", "table", &wide])
+        .output()
+        .unwrap();
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(table.contains("(6 rows, 3 symbols, 6 dates)"), "{table}");
+}

@@ -208,6 +208,8 @@ pub struct CheckRequest {
     pub thresholds: Thresholds,
     /// `--strict`: warnings also fail the run.
     pub strict: bool,
+    /// `--wide`: the prices file has one price column per symbol.
+    pub wide: bool,
     /// The output format.
     pub format: CheckFormat,
     /// `--output FILE`; `None`: stdout.
@@ -336,6 +338,7 @@ pub fn check_request(args: CheckArgs) -> Result<CheckRequest, Error> {
             shares: args.shares_col,
         },
         date_format: args.date_format,
+        wide: args.wide,
         actions,
         shares,
         thresholds: Thresholds {
@@ -352,6 +355,83 @@ pub fn check_request(args: CheckArgs) -> Result<CheckRequest, Error> {
 /// missing file or column, an empty file, a bad actions or shares file); everything else is a
 /// finding in the report.
 pub fn check(req: &CheckRequest) -> Result<Report, Error> {
+    if req.wide {
+        return check_wide(req);
+    }
+    check_long(req)
+}
+
+/// `--wide`: the wide file becomes long rows (`date,symbol,price`, one per filled cell) in a
+/// temporary file, which is checked as usual; every finding then names the wide file's line.
+fn check_wide(req: &CheckRequest) -> Result<Report, Error> {
+    let mut t = input::Table::open_with(&req.prices, &req.text)?;
+    let name = t.name().to_string();
+    let date_col = t.require(
+        &["date"],
+        req.columns.date.as_deref(),
+        Some("--date-col"),
+        "",
+    )?;
+    let symbols: Vec<(usize, String)> = t
+        .headers()
+        .iter()
+        .enumerate()
+        .filter(|(i, h)| *i != date_col && !h.is_empty())
+        .map(|(i, h)| (i, h.clone()))
+        .collect();
+    let dir = tempfile::tempdir().map_err(|e| {
+        DataError::new(format!("cannot create a temporary file: {e}")).hint("check TMPDIR")
+    })?;
+    let long = dir.path().join("long.csv");
+    let mut w = csv::Writer::from_path(&long).map_err(|e| {
+        DataError::new(format!("cannot write a temporary file: {e}")).hint("check TMPDIR")
+    })?;
+    let write_err = |e: csv::Error| DataError::new(format!("cannot write a temporary file: {e}"));
+    w.write_record(["date", "symbol", "price"])
+        .map_err(write_err)?;
+    // Line k of the long file stands for wide_lines[k - 2] of the wide file.
+    let mut wide_lines: Vec<u64> = Vec::new();
+    let mut records = 0;
+    while t.next()? {
+        records += 1;
+        let cells = t.cells();
+        let date = cells.raw(date_col);
+        for (col, symbol) in &symbols {
+            let price = cells.raw(*col);
+            if price.is_empty() {
+                continue;
+            }
+            w.write_record([date, symbol.as_bytes(), price])
+                .map_err(write_err)?;
+            wide_lines.push(cells.line);
+        }
+    }
+    w.flush()
+        .map_err(|e| DataError::new(format!("cannot write a temporary file: {e}")))?;
+    let mut long_req = req.clone();
+    long_req.wide = false;
+    long_req.prices = Source::Path(long.clone());
+    long_req.columns = CheckColumns::default();
+    long_req.text = TextFormat {
+        thousands: req.text.thousands,
+        ..TextFormat::default()
+    };
+    let mut report = check_long(&long_req)?;
+    let long_name = long_req.prices.name();
+    for f in &mut report.findings {
+        if f.file == long_name {
+            f.file = name.clone();
+            f.line = f
+                .line
+                .and_then(|l| wide_lines.get((l as usize).checked_sub(2)?).copied());
+        }
+    }
+    report.file = name;
+    report.rows = records;
+    Ok(report)
+}
+
+fn check_long(req: &CheckRequest) -> Result<Report, Error> {
     let mut symbols = Symbols::new();
     let dates = DateParser::new(req.date_format.clone());
     let shares: Option<SharesSchedule> = match &req.shares {
@@ -466,6 +546,7 @@ mod tests {
             shares: None,
             thresholds: Thresholds::default(),
             strict: false,
+            wide: false,
             format: CheckFormat::Csv,
             output: None,
         };
