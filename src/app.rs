@@ -217,30 +217,12 @@ pub fn input_request(args: InputArgs) -> Result<InputRequest, Error> {
             "give a prices file, or pipe one in: cat prices.csv | idx compute --method cap-weighted",
         ));
     }
-    let aliases = match &args.column_map {
-        Some(file) => input::read_column_map(&Source::from_arg(file))?,
-        None => Vec::new(),
-    };
+    let mut columns = column_names(&args.columns)?;
+    columns.skip_bad_rows = args.skip_bad_rows;
     Ok(InputRequest {
         prices,
-        columns: ColumnNames {
-            date: args.date_col,
-            symbol: args.symbol_col,
-            price: args.price_col,
-            shares: args.shares_col,
-            group: None,
-            text: input::TextFormat {
-                encoding: args.encoding.map(|e| match e {
-                    crate::cli::EncodingArg::Utf8 => input::TextEncoding::Utf8,
-                    crate::cli::EncodingArg::ShiftJis => input::TextEncoding::ShiftJis,
-                }),
-                thousands: args.thousands,
-                aliases,
-            },
-            skip_bad_rows: args.skip_bad_rows,
-            wide: args.wide,
-        },
-        dates: DateParser::new(args.date_format),
+        columns,
+        dates: DateParser::new(args.columns.date_format),
         constituents,
         shares,
         actions,
@@ -256,6 +238,32 @@ pub fn input_request(args: InputArgs) -> Result<InputRequest, Error> {
             shares: None,
         },
         quiet: args.quiet,
+    })
+}
+
+/// How to read a prices file, from the column flags every reading command shares (the column
+/// map, if any, is read here).
+pub fn column_names(c: &crate::cli::ColumnArgs) -> Result<ColumnNames, Error> {
+    let aliases = match &c.column_map {
+        Some(file) => input::read_column_map(&Source::from_arg(file))?,
+        None => Vec::new(),
+    };
+    Ok(ColumnNames {
+        date: c.date_col.clone(),
+        symbol: c.symbol_col.clone(),
+        price: c.price_col.clone(),
+        shares: c.shares_col.clone(),
+        group: None,
+        text: input::TextFormat {
+            encoding: c.encoding.map(|e| match e {
+                crate::cli::EncodingArg::Utf8 => input::TextEncoding::Utf8,
+                crate::cli::EncodingArg::ShiftJis => input::TextEncoding::ShiftJis,
+            }),
+            thousands: c.thousands,
+            aliases,
+        },
+        skip_bad_rows: false,
+        wide: c.wide,
     })
 }
 

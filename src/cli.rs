@@ -96,43 +96,9 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE", help_heading = "Input files")]
     pub shares: Option<String>,
 
-    /// Date format of the input files as a strftime pattern (e.g. %m/%d/%Y); ISO YYYY-MM-DD is
-    /// always accepted.
-    #[arg(long, value_name = "PATTERN", help_heading = "Columns")]
-    pub date_format: Option<String>,
-
-    /// Name of the date column [default: date].
-    #[arg(long, value_name = "NAME", help_heading = "Columns")]
-    pub date_col: Option<String>,
-
-    /// Name of the symbol column [default: symbol, ticker or code].
-    #[arg(long, value_name = "NAME", help_heading = "Columns")]
-    pub symbol_col: Option<String>,
-
-    /// Name of the price column [default: price or close].
-    #[arg(long, value_name = "NAME", help_heading = "Columns")]
-    pub price_col: Option<String>,
-
-    /// Name of the shares column [default: shares, if there is one].
-    #[arg(long, value_name = "NAME", help_heading = "Columns")]
-    pub shares_col: Option<String>,
-
-    /// Text encoding of the prices file [default: UTF-8, or Shift_JIS when the file does not
-    /// start as valid UTF-8].
-    #[arg(long, value_enum, value_name = "ENCODING", help_heading = "Columns")]
-    pub encoding: Option<EncodingArg>,
-
-    /// Accept numbers with this thousands separator (quoted in CSV: "1,234.50").
-    #[arg(long, value_name = "CHAR", value_parser = thousands, help_heading = "Columns")]
-    pub thousands: Option<u8>,
-
-    /// Column aliases: a CSV `column,alias` mapping idx's names to the prices file's headers.
-    #[arg(long, value_name = "FILE", help_heading = "Columns")]
-    pub column_map: Option<String>,
-
-    /// Wide layout: `date` then one price column per symbol (see idx compute --wide).
-    #[arg(long, help_heading = "Columns")]
-    pub wide: bool,
+    /// How the prices file is laid out and read, as in compute.
+    #[command(flatten)]
+    pub columns: ColumnArgs,
 
     /// Report a price that is the same on N or more consecutive dates (0: never).
     #[arg(long, default_value_t = 5, value_name = "N", help_heading = "Check")]
@@ -223,6 +189,52 @@ fn decimal(s: &str) -> Result<Decimal, String> {
     crate::input::parse_decimal(s.trim())
 }
 
+/// How a prices file is laid out and read: column names, date format, encoding, numbers.
+/// Shared by every command that reads constituent data (compute, returns, weights, share,
+/// relative, check).
+#[derive(Debug, Args)]
+pub struct ColumnArgs {
+    /// Date format of the input files as a strftime pattern (e.g. %m/%d/%Y); ISO YYYY-MM-DD is
+    /// always accepted.
+    #[arg(long, value_name = "PATTERN", help_heading = "Columns")]
+    pub date_format: Option<String>,
+
+    /// Name of the date column [default: date].
+    #[arg(long, value_name = "NAME", help_heading = "Columns")]
+    pub date_col: Option<String>,
+
+    /// Name of the symbol column [default: symbol, ticker or code].
+    #[arg(long, value_name = "NAME", help_heading = "Columns")]
+    pub symbol_col: Option<String>,
+
+    /// Name of the price column [default: price or close].
+    #[arg(long, value_name = "NAME", help_heading = "Columns")]
+    pub price_col: Option<String>,
+
+    /// Name of the shares column [default: shares].
+    #[arg(long, value_name = "NAME", help_heading = "Columns")]
+    pub shares_col: Option<String>,
+
+    /// Text encoding of the input files [default: UTF-8, or Shift_JIS when a file does not
+    /// start as valid UTF-8].
+    #[arg(long, value_enum, value_name = "ENCODING", help_heading = "Columns")]
+    pub encoding: Option<EncodingArg>,
+
+    /// Accept numbers with this thousands separator (quoted in CSV: "1,234.50").
+    #[arg(long, value_name = "CHAR", value_parser = thousands, help_heading = "Columns")]
+    pub thousands: Option<u8>,
+
+    /// Column aliases: a CSV `column,alias` mapping idx's names (date, symbol, price, shares,
+    /// float, divisor, group) to the headers of your files, e.g. `price,終値`.
+    #[arg(long, value_name = "FILE", help_heading = "Columns")]
+    pub column_map: Option<String>,
+
+    /// Wide layout: `date` then one price column per symbol (as spreadsheets lay it out);
+    /// share counts then come from --shares.
+    #[arg(long, help_heading = "Columns")]
+    pub wide: bool,
+}
+
 /// The input flags shared by every command that computes an index.
 #[derive(Debug, Args)]
 pub struct InputArgs {
@@ -254,50 +266,14 @@ pub struct InputArgs {
     #[arg(long, value_name = "FILE", help_heading = "Input files")]
     pub divisors: Option<String>,
 
-    /// Date format of the input files as a strftime pattern (e.g. %m/%d/%Y); ISO YYYY-MM-DD is
-    /// always accepted.
-    #[arg(long, value_name = "PATTERN", help_heading = "Columns")]
-    pub date_format: Option<String>,
-
-    /// Wide layout: `date` then one price column per symbol (as spreadsheets lay it out);
-    /// share counts then come from --shares.
-    #[arg(long, help_heading = "Columns")]
-    pub wide: bool,
-
-    /// Text encoding of the input files [default: UTF-8, or Shift_JIS when a file does not
-    /// start as valid UTF-8].
-    #[arg(long, value_enum, value_name = "ENCODING", help_heading = "Columns")]
-    pub encoding: Option<EncodingArg>,
-
-    /// Accept numbers with this thousands separator (quoted in CSV: "1,234.50").
-    #[arg(long, value_name = "CHAR", value_parser = thousands, help_heading = "Columns")]
-    pub thousands: Option<u8>,
-
-    /// Column aliases: a CSV `column,alias` mapping idx's names (date, symbol, price, shares,
-    /// float, divisor, group) to the headers of your files, e.g. `price,終値`.
-    #[arg(long, value_name = "FILE", help_heading = "Columns")]
-    pub column_map: Option<String>,
+    /// How the prices file is laid out and read.
+    #[command(flatten)]
+    pub columns: ColumnArgs,
 
     /// Skip rows with a bad value (empty, NaN, inf, ≤ 0 price ...) instead of failing; each
     /// skip is reported on stderr, with a count at the end.
     #[arg(long, help_heading = "Columns")]
     pub skip_bad_rows: bool,
-
-    /// Name of the date column [default: date].
-    #[arg(long, value_name = "NAME", help_heading = "Columns")]
-    pub date_col: Option<String>,
-
-    /// Name of the symbol column [default: symbol, ticker or code].
-    #[arg(long, value_name = "NAME", help_heading = "Columns")]
-    pub symbol_col: Option<String>,
-
-    /// Name of the price column [default: price or close].
-    #[arg(long, value_name = "NAME", help_heading = "Columns")]
-    pub price_col: Option<String>,
-
-    /// Name of the shares column [default: shares].
-    #[arg(long, value_name = "NAME", help_heading = "Columns")]
-    pub shares_col: Option<String>,
 
     /// The divisor on the base date (the base level is then Σ q·p / divisor).
     #[arg(long, value_parser = decimal, value_name = "VALUE", help_heading = "Index")]

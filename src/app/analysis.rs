@@ -363,8 +363,8 @@ pub fn run_relative(args: RelativeArgs, warn: &mut dyn FnMut(&str)) -> Result<()
             input::levels_from_table(&table, &input.prices.name(), &LevelColumns::default())?;
         (levels.clone(), 0, levels, 1)
     } else {
-        let dates = input::DateParser::new(args.input.date_format.clone());
-        let date_col = args.input.date_col.clone();
+        let dates = input::DateParser::new(args.input.columns.date_format.clone());
+        let date_col = args.input.columns.date_col.clone();
         let first = Source::from_arg(args.input.prices.as_deref().unwrap_or("-"));
         let cols = |c: Option<&String>| LevelColumns {
             date: date_col.clone(),

@@ -132,7 +132,7 @@ fn parts(periods: &[PeriodArg]) -> Parts {
 /// Validates `idx returns`'s flags.
 pub fn returns_request(args: ReturnsArgs) -> Result<ReturnsRequest, Error> {
     let columns = LevelColumns {
-        date: args.input.date_col.clone(),
+        date: args.input.columns.date_col.clone(),
         series: args.column.iter().map(|c| c.trim().to_string()).collect(),
     };
     let source = if args.input.method.is_empty() {
@@ -148,9 +148,9 @@ pub fn returns_request(args: ReturnsArgs) -> Result<ReturnsRequest, Error> {
             (i.rebalance.is_some(), "--rebalance"),
             (!i.rebalance_dates.is_empty(), "--rebalance-dates"),
             (i.total_return, "--total-return"),
-            (i.symbol_col.is_some(), "--symbol-col"),
-            (i.price_col.is_some(), "--price-col"),
-            (i.shares_col.is_some(), "--shares-col"),
+            (i.columns.symbol_col.is_some(), "--symbol-col"),
+            (i.columns.price_col.is_some(), "--price-col"),
+            (i.columns.shares_col.is_some(), "--shares-col"),
         ];
         if let Some((_, flag)) = index_only.iter().find(|(set, _)| *set) {
             return Err(Error::usage(
@@ -167,10 +167,10 @@ pub fn returns_request(args: ReturnsArgs) -> Result<ReturnsRequest, Error> {
         }
         LevelSource::Levels {
             source,
-            dates: DateParser::new(args.input.date_format.clone()),
+            dates: DateParser::new(args.input.columns.date_format.clone()),
         }
     } else {
-        if args.input.date_col.is_some() {
+        if args.input.columns.date_col.is_some() {
             return Err(Error::usage(
                 "--date-col with --method names the prices file's date column; the computed \
                  levels always have 'date'",

@@ -15,9 +15,9 @@ mod render;
 mod series;
 
 use crate::calc::SharesSchedule;
-use crate::cli::{CheckArgs, EncodingArg, ReportFormatArg};
+use crate::cli::{CheckArgs, ReportFormatArg};
 use crate::error::{DataError, Error};
-use crate::input::{self, DateParser, Source, Symbols, TextEncoding, TextFormat};
+use crate::input::{self, DateParser, Source, Symbols, TextFormat};
 use chrono::NaiveDate;
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -317,28 +317,18 @@ pub fn check_request(args: CheckArgs) -> Result<CheckRequest, Error> {
         None if args.output.is_none() && std::io::stdout().is_terminal() => CheckFormat::Table,
         None => CheckFormat::Csv,
     };
-    let aliases = match &args.column_map {
-        Some(file) => input::read_column_map(&Source::from_arg(file))?,
-        None => Vec::new(),
-    };
+    let names = crate::app::column_names(&args.columns)?;
     Ok(CheckRequest {
-        text: TextFormat {
-            encoding: args.encoding.map(|e| match e {
-                EncodingArg::Utf8 => TextEncoding::Utf8,
-                EncodingArg::ShiftJis => TextEncoding::ShiftJis,
-            }),
-            thousands: args.thousands,
-            aliases,
-        },
+        text: names.text,
         prices,
         columns: CheckColumns {
-            date: args.date_col,
-            symbol: args.symbol_col,
-            price: args.price_col,
-            shares: args.shares_col,
+            date: names.date,
+            symbol: names.symbol,
+            price: names.price,
+            shares: names.shares,
         },
-        date_format: args.date_format,
-        wide: args.wide,
+        date_format: args.columns.date_format,
+        wide: names.wide,
         actions,
         shares,
         thresholds: Thresholds {
