@@ -9,6 +9,7 @@ use crate::calc::{
     Action, CalcError, DayOutput, Engine, IndexSpec, MemberList, Method, Notice, Rebalance,
     SharesSchedule,
 };
+use crate::check::detect::{SplitEvent, SplitWatch};
 use crate::cli::{
     Cli, Command, ComputeArgs, FormatArg, InputArgs, MethodArg, OutputArgs, RebalanceArg,
 };
@@ -42,6 +43,10 @@ pub struct InputRequest {
     pub spec: IndexSpec,
     /// Whether to keep warnings off stderr.
     pub quiet: bool,
+    /// `--strict`: a move that makes the levels wrong (an unrecorded split) is an error.
+    pub strict: bool,
+    /// `--infer-splits`: apply the splits that the prices show as split actions.
+    pub infer_splits: bool,
 }
 
 /// Where and how to write data.
@@ -238,6 +243,8 @@ pub fn input_request(args: InputArgs) -> Result<InputRequest, Error> {
             shares: None,
         },
         quiet: args.quiet,
+        strict: args.strict,
+        infer_splits: args.infer_splits,
     })
 }
 
@@ -354,8 +361,9 @@ impl Loaded {
     }
 }
 
-/// Reads and checks the input files of `req`.
-pub fn load_input(req: &InputRequest) -> Result<Loaded, Error> {
+/// Reads and checks the input files of `req`; with `--infer-splits`, the splits the prices
+/// show are added to the actions (each reported through `warn`).
+pub fn load_input(req: &InputRequest, warn: &mut dyn FnMut(&str)) -> Result<Loaded, Error> {
     let mut symbols = Symbols::new();
     let dates = &req.dates;
     let members = match &req.constituents {
@@ -434,14 +442,77 @@ pub fn load_input(req: &InputRequest) -> Result<Loaded, Error> {
             }
         }
     }
-    Ok(Loaded {
+    let mut loaded = Loaded {
         symbols,
         prices,
         actions,
         file_divisors,
         members,
         shares,
-    })
+    };
+    if req.infer_splits {
+        infer_splits(req, &mut loaded, warn);
+    }
+    Ok(loaded)
+}
+
+/// `--infer-splits`: runs the split detection over the whole history (as [`DayRunner`] does
+/// on the fly) and adds a split action for every move that looks like a split and has none.
+/// A heuristic: a genuine fall of 50% with an unchanged share count would be taken for a
+/// 2-for-1 split. Moves where a split action is recorded but does not fit are left to the
+/// warnings.
+fn infer_splits(req: &InputRequest, loaded: &mut Loaded, warn: &mut dyn FnMut(&str)) {
+    let prices = &loaded.prices;
+    let mut watch = SplitWatch::default();
+    let mut quotes = Vec::new();
+    let mut next = 0;
+    for day in &prices.days {
+        quotes.clear();
+        quotes.extend(day.quotes.clone().map(|i| prices.quote(i)));
+        while next < loaded.actions.len() && loaded.actions[next].date < day.date {
+            next += 1;
+        }
+        let start = next;
+        while next < loaded.actions.len() && loaded.actions[next].date == day.date {
+            next += 1;
+        }
+        watch.day(day.date, &quotes, &loaded.actions[start..next]);
+    }
+    watch.finish();
+    let mut added = Vec::new();
+    for event in watch.take_events() {
+        let (
+            Some(value),
+            SplitEvent::Split {
+                symbol,
+                line,
+                facts,
+                ..
+            },
+        ) = (event.inferred_split(), &event)
+        else {
+            continue;
+        };
+        if !req.quiet {
+            let name = loaded.symbols.name(*symbol);
+            let (message, _) = facts.text(name, "");
+            warn(&format!(
+                "{}, line {line}: {name} on {}: applying a {} (split,{value}) inferred from the \
+                 prices (--infer-splits): {message}",
+                req.prices.name(),
+                facts.date,
+                facts.candidate.label(),
+            ));
+        }
+        added.push(Action {
+            date: facts.date,
+            symbol: *symbol,
+            kind: crate::calc::ActionKind::Split(value),
+            line: *line,
+        });
+    }
+    loaded.actions.extend(added);
+    loaded.actions.sort_by_key(|a| (a.date, a.symbol, a.line));
 }
 
 /// Called after each index date with the loaded input, the date's position in
@@ -454,12 +525,12 @@ pub type Observer<'a> = dyn FnMut(&Loaded, usize, &DayOutput, &Engine) -> Result
 /// a file in any other order, or stdin, is read whole and sorted first. Both feed the same
 /// [`DayRunner`].
 pub fn compute_index(req: &InputRequest, warn: &mut dyn FnMut(&str)) -> Result<IndexRun, Error> {
-    if matches!(req.prices, Source::Path(_)) {
+    if matches!(req.prices, Source::Path(_)) && !req.infer_splits {
         if let Some(run) = stream_index(req, warn)? {
             return Ok(run);
         }
     }
-    let loaded = load_input(req)?;
+    let loaded = load_input(req, warn)?;
     report_skipped(&loaded.prices.skipped, warn);
     run_index(req, &loaded, None, warn, None)
 }
@@ -598,6 +669,8 @@ impl MethodPool {
             pool.handles.push(std::thread::spawn(move || {
                 let mut runner =
                     DayRunner::new(&one, members, shares, &actions, &file_divisors, false);
+                // Split moves are the same for every method: the first thread looks for them.
+                runner.watch_splits(i == 0);
                 let mut warnings = Vec::new();
                 let mut failure = None;
                 for day in rx {
@@ -993,6 +1066,7 @@ pub struct DayRunner<'a> {
     base_given_divisor: Option<Decimal>,
     days: Vec<DayOutput>,
     day_actions: Vec<Action>,
+    watch: Option<SplitWatch>,
 }
 
 impl<'a> DayRunner<'a> {
@@ -1020,6 +1094,16 @@ impl<'a> DayRunner<'a> {
             base_given_divisor: None,
             days: Vec::new(),
             day_actions: Vec::new(),
+            watch: Some(SplitWatch::default()),
+        }
+    }
+
+    /// Whether to look for moves that make the levels wrong (on by default).
+    pub fn watch_splits(&mut self, on: bool) {
+        if !on {
+            self.watch = None;
+        } else if self.watch.is_none() {
+            self.watch = Some(SplitWatch::default());
         }
     }
 
@@ -1081,6 +1165,10 @@ impl<'a> DayRunner<'a> {
             );
             todays = &self.day_actions;
         }
+        if let Some(watch) = self.watch.as_mut() {
+            watch.day(date, quotes, todays);
+            report_splits(watch, self.req, symbols, warn)?;
+        }
         let divisor = column_divisor.or_else(|| self.file_divisors.get(&date).map(|d| d.0));
         let result = self.engine.push(crate::calc::DayInput {
             date,
@@ -1108,11 +1196,15 @@ impl<'a> DayRunner<'a> {
 
     /// Ends the run: checks the base date and the given divisors.
     pub fn finish(
-        self,
+        mut self,
         symbols: &Symbols,
         warn: &mut dyn FnMut(&str),
         report_unused_divisors: bool,
     ) -> Result<IndexRun, Error> {
+        if let Some(watch) = self.watch.as_mut() {
+            watch.finish();
+            report_splits(watch, self.req, symbols, warn)?;
+        }
         self.engine.finish().map_err(|e| self.error(e, symbols))?;
         let req = self.req;
         // `--divisor` and a divisor given for the base date by a file must agree.
@@ -1178,6 +1270,71 @@ fn members_of_group(list: &MemberList, loaded: &Loaded, g: u32) -> MemberList {
         }
     }
     out
+}
+
+/// Reports the split moves `watch` found so far: a warning each, or with `--strict` an error.
+fn report_splits(
+    watch: &mut SplitWatch,
+    req: &InputRequest,
+    symbols: &Symbols,
+    warn: &mut dyn FnMut(&str),
+) -> Result<(), Error> {
+    if !watch.has_events() {
+        return Ok(());
+    }
+    let prices = req.prices.name();
+    let actions = req.actions.as_ref().map(Source::name).unwrap_or_default();
+    for event in watch.take_events() {
+        let e = split_error(&event, symbols, &prices, &actions);
+        if req.strict {
+            return Err(e.into());
+        }
+        if !req.quiet {
+            warn(&warning_text(&e));
+        }
+    }
+    Ok(())
+}
+
+/// A move that makes the levels wrong, as a located data error (the `--strict` error; its text
+/// is also the warning's).
+fn split_error(event: &SplitEvent, symbols: &Symbols, prices: &str, actions: &str) -> DataError {
+    let name = symbols.name(event.symbol());
+    let wrong = format!("every level from {} on is likely wrong", event.date());
+    match event {
+        SplitEvent::Split {
+            line, price, facts, ..
+        } => {
+            let (message, hint) = facts.text(name, actions);
+            let hint = if facts.recorded.is_none() {
+                format!("{hint}, or run with --infer-splits to apply it")
+            } else {
+                hint
+            };
+            DataError::new(format!("{name} on {}: {message}: {wrong}", facts.date))
+                .file(prices)
+                .line(*line)
+                .column("price")
+                .value(price.to_string())
+                .hint(hint)
+        }
+        SplitEvent::Unneeded { facts, .. } => {
+            let (message, hint) = facts.text(name);
+            DataError::new(format!("{message}: {wrong}"))
+                .file(actions)
+                .line(facts.line)
+                .column("value")
+                .hint(hint)
+        }
+    }
+}
+
+/// A data error as a warning: its message, then its hint on the next line.
+fn warning_text(e: &DataError) -> String {
+    match &e.located().hint {
+        Some(hint) => format!("{e}\n  hint: {hint}"),
+        None => e.to_string(),
+    }
 }
 
 fn notice_text(n: &Notice, symbols: &Symbols) -> String {

@@ -119,13 +119,13 @@ pub struct CheckArgs {
 
 const CHART_EXAMPLES: &str = "Examples:
   idx chart levels.csv -o levels.svg --title \"Sample index\"
-  idx compute -m pw,cw,ew data/prices.csv | idx chart -o methods.png --rebase 100
+  idx compute -m pw,cw,ew --actions data/actions.csv data/prices.csv | idx chart -o methods.png --rebase 100
   idx chart sp500.csv -o sp500.png --log --column value --y-label \"S&P 500\"
   idx chart levels.csv -o - --format png > levels.png";
 
 const COMPUTE_EXAMPLES: &str = "Examples:
   idx compute --method cap-weighted --actions data/actions.csv data/prices.csv
-  idx compute --method price-weighted,cap-weighted,equal-weighted data/prices.csv
+  idx compute --method price-weighted,cap-weighted,equal-weighted --actions data/actions.csv data/prices.csv
   idx compute --method price-weighted --divisors divisors.csv --constituents dow.csv all.csv
   cat prices.csv | idx compute --method equal-weighted --rebalance third-friday -";
 
@@ -306,9 +306,21 @@ pub struct InputArgs {
     #[arg(long, help_heading = "Index")]
     pub total_return: bool,
 
-    /// Do not print warnings (carried prices, unused divisors) on stderr.
+    /// Do not print warnings (carried prices, unused divisors, moves that look like unrecorded
+    /// splits) on stderr.
     #[arg(short, long)]
     pub quiet: bool,
+
+    /// Refuse (exit 1) input in which a move makes the levels wrong (a price move that looks
+    /// like a split with no split action, a split action that does not fit the prices) instead
+    /// of warning.
+    #[arg(long, help_heading = "Index")]
+    pub strict: bool,
+
+    /// Apply the splits that the prices show (a move close to 1/n or n with no split action,
+    /// as idx check finds them) as split actions. A heuristic: check the warnings it prints.
+    #[arg(long, help_heading = "Index")]
+    pub infer_splits: bool,
 }
 
 /// Output flags shared by commands that write data.

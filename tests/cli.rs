@@ -879,7 +879,15 @@ fn output_file_is_written_and_stdout_stays_empty() {
     let s = Scratch::with(&[("prices.csv", BASIC)]);
     let out = s
         .cmd()
-        .args(["compute", "-m", "cw", "-o", "levels.csv", "prices.csv"])
+        .args([
+            "compute",
+            "-m",
+            "cw",
+            "-q",
+            "-o",
+            "levels.csv",
+            "prices.csv",
+        ])
         .output();
     let out = out.unwrap();
     assert!(out.status.success());
@@ -1184,8 +1192,13 @@ fn divisors_file_sets_the_divisor_on_its_dates() {
         "prices.csv",
     ]));
     assert_eq!(out, expected);
-    // The divisor for a date before the data is reported as unused, naming its line.
-    assert_eq!(err.matches("warning:").count(), 1, "{err}");
+    // The divisor for a date before the data is reported as unused, naming its line; A's fall
+    // from 12 to 6 with unchanged shares looks like an unrecorded 2-for-1 split.
+    assert_eq!(err.matches("warning:").count(), 2, "{err}");
+    assert!(
+        err.contains("prices.csv, line 6, column 'price': A on 2024-01-04: the price ratio 0.5000"),
+        "{err}"
+    );
     assert!(err.contains("divisors.csv line 3"), "{err}");
     assert!(err.contains("2023-06-30"), "{err}");
     // --quiet drops the warning, not the result.
@@ -1242,7 +1255,13 @@ fn constituents_carry_a_halted_member_forward_and_warn_once() {
     // C is reported once as not yet priced.
     assert_eq!(err.matches("C is a member").count(), 1, "{err}");
     assert!(err.contains("C is a member on 2024-01-03"), "{err}");
-    assert_eq!(err.lines().count(), 2, "{err}");
+    // A's fall from 12 to 6 with unchanged shares looks like an unrecorded 2-for-1 split: a
+    // warning and its hint.
+    assert!(
+        err.contains("line 7, column 'price': A on 2024-01-04"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 4, "{err}");
     assert!(!err.contains('Z'), "{err}");
 }
 
@@ -2163,7 +2182,7 @@ fn output_that_cannot_be_written_fails_without_leftovers() {
     fs::create_dir(s.path().join("out")).unwrap();
     fails_unhinted(
         s.cmd()
-            .args(["compute", "-m", "cw", "--output", "out", "prices.csv"]),
+            .args(["compute", "-m", "cw", "-q", "--output", "out", "prices.csv"]),
         1,
         &["cannot write out"],
     );
@@ -2175,6 +2194,7 @@ fn output_that_cannot_be_written_fails_without_leftovers() {
             "compute",
             "-m",
             "cw",
+            "-q",
             "--output",
             "no/such/dir/x.csv",
             "prices.csv",

@@ -443,6 +443,8 @@ fn run(data: &Data, o: &Opts) -> IndexRun {
             shares: None,
         },
         quiet: true,
+        strict: false,
+        infer_splits: false,
     };
     let files = files(data, o);
     for (name, text) in &files {
@@ -869,6 +871,8 @@ fn row_order_examples() {
                 shares: None,
             },
             quiet: true,
+            strict: false,
+            infer_splits: false,
         };
         compute_index(&req, &mut |_| {}).unwrap()
     }

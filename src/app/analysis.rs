@@ -89,7 +89,7 @@ pub fn run_weights(args: WeightsArgs, warn: &mut dyn FnMut(&str)) -> Result<(), 
     let mut input = input_request(args.input)?;
     one_method(&input, "weights")?;
     input.columns.group = args.by.clone();
-    let loaded = load_input(&input)?;
+    let loaded = load_input(&input, warn)?;
     let target = args.date;
     let mut found: Option<(NaiveDate, usize, Vec<Holding>)> = None;
     let run = run_index(
@@ -252,7 +252,7 @@ pub fn run_share(args: ShareArgs, warn: &mut dyn FnMut(&str)) -> Result<(), Erro
     let mut silent = |_: &str| {};
     let warn: &mut dyn FnMut(&str) = if input.quiet { &mut silent } else { warn };
     one_method(&input, "share")?;
-    let loaded = load_input(&input)?;
+    let loaded = load_input(&input, warn)?;
     let mut ids: Vec<(String, SymbolId)> = Vec::new();
     for n in &names {
         match loaded.symbols.get(n) {
@@ -528,7 +528,7 @@ pub fn compute_groups(
     }
     let mut input = req.input.clone();
     input.columns.group = Some(column.to_string());
-    let loaded = load_input(&input)?;
+    let loaded = load_input(&input, warn)?;
     if loaded.prices.group_names.is_empty() {
         return Err(
             DataError::new(format!("the column '{column}' is empty on every row"))

@@ -10,6 +10,7 @@
 //! [`crate::input::DateParser`]). The heuristics then work on `f64` ratios: check is a
 //! filter for a human, not the calculation path.
 
+pub mod detect;
 mod read;
 mod render;
 mod series;

@@ -2,13 +2,13 @@
 //! stale prices and share counts; and the checks across symbols: sparse dates, empty cells,
 //! actions without a price row.
 
+use super::detect::{self, num, percent, SplitFacts, UnneededFacts};
 use super::read::{Obs, Sheet};
 use super::{Finding, Kind, Severity, Thresholds};
 use crate::calc::{Action, ActionKind, SymbolId};
 use crate::input::Symbols;
 use chrono::NaiveDate;
 use rust_decimal::prelude::ToPrimitive;
-use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
 
 /// Everything the checks read.
@@ -92,19 +92,6 @@ fn finding(
         message,
         hint: Some(hint.into()),
     }
-}
-
-/// A price or share count as written (shortest form that reads back the same).
-fn num(x: f64) -> String {
-    if x.is_finite() && x.abs() < 1e16 && x == x.trunc() {
-        format!("{x:.0}")
-    } else {
-        format!("{x}")
-    }
-}
-
-fn percent(ratio: f64) -> String {
-    format!("{:+.1}%", (ratio - 1.0) * 100.0)
 }
 
 /// The calendar of dates, and a finding for each sparse date.
@@ -422,81 +409,6 @@ fn actions_without_price(
     }
 }
 
-/// A split: `new` shares for `old` (2-for-1 is (2, 1), 1-for-10 is (1, 10)).
-#[derive(Clone, Copy)]
-struct Ratio {
-    new: u32,
-    old: u32,
-    /// Only with share counts that change inversely (a 3-for-2 split's 33% drop is also a
-    /// plausible crash).
-    weak: bool,
-}
-
-/// A share count changes inversely to a split when it is within this relative distance of the
-/// old count times the split (share counts also move a little for other reasons).
-const INVERSE_SHARES: f64 = 0.03;
-
-const STRONG: [u32; 13] = [2, 3, 4, 5, 6, 8, 10, 15, 20, 25, 30, 50, 100];
-const WEAK: [(u32, u32); 3] = [(3, 2), (4, 3), (5, 4)];
-
-fn ratios() -> Vec<Ratio> {
-    let mut v = Vec::new();
-    for n in STRONG {
-        v.push(Ratio {
-            new: n,
-            old: 1,
-            weak: false,
-        });
-        v.push(Ratio {
-            new: 1,
-            old: n,
-            weak: false,
-        });
-    }
-    for (a, b) in WEAK {
-        v.push(Ratio {
-            new: a,
-            old: b,
-            weak: true,
-        });
-        v.push(Ratio {
-            new: b,
-            old: a,
-            weak: true,
-        });
-    }
-    v
-}
-
-impl Ratio {
-    /// New shares per old share, as written in an actions file.
-    fn value(self) -> Decimal {
-        (Decimal::from(self.new) / Decimal::from(self.old)).normalize()
-    }
-
-    /// The price ratio the split causes.
-    fn price_ratio(self) -> f64 {
-        f64::from(self.old) / f64::from(self.new)
-    }
-
-    fn label(self) -> String {
-        if self.new > self.old {
-            format!("{}-for-{} split", self.new, self.old)
-        } else {
-            format!("{}-for-{} reverse split", self.new, self.old)
-        }
-    }
-
-    /// The price ratio as a fraction (`1/4`, `10`, `2/3`).
-    fn fraction(self) -> String {
-        if self.new == 1 {
-            format!("{}", self.old)
-        } else {
-            format!("{}/{}", self.old, self.new)
-        }
-    }
-}
-
 /// The step from one row of a symbol to the next.
 #[derive(Clone, Default)]
 struct Step<'a> {
@@ -557,12 +469,7 @@ impl<'c, 'a> History<'c, 'a> {
                 }
                 next += 1;
             }
-            let adjusted = (p0 - cash) / split;
-            let ret = if adjusted > 0.0 && split > 0.0 {
-                (p1 / adjusted).ln()
-            } else {
-                f64::NAN
-            };
+            let ret = detect::step_return(p0, p1, split, cash);
             steps[k] = Step {
                 raw: p1 / p0,
                 ret,
@@ -594,11 +501,7 @@ impl<'c, 'a> History<'c, 'a> {
         let (Some(a), Some(b)) = (self.steps.get(k), self.steps.get(k + 1)) else {
             return false;
         };
-        k >= 1
-            && a.ret.is_finite()
-            && b.ret.is_finite()
-            && a.ret * b.ret < 0.0
-            && (a.ret + b.ret).abs() < 0.5 * a.ret.abs()
+        k >= 1 && detect::reverses(a.ret, b.ret)
     }
 
     /// A special dividend that is not below the previous close (compute refuses it).
@@ -639,8 +542,17 @@ impl<'c, 'a> History<'c, 'a> {
             if s.splits.is_empty() || s.split == 1.0 || !s.raw.is_finite() {
                 continue;
             }
-            if s.raw.ln().abs() < 0.5 * s.split.ln().abs() {
+            if detect::unneeded(s.raw, s.split) {
                 let a = s.splits[0];
+                let facts = UnneededFacts {
+                    date: a.date,
+                    line: a.line,
+                    price: self.rows[k].price,
+                    before_date: self.rows[k - 1].date,
+                    before_price: self.rows[k - 1].price,
+                    split: s.split,
+                };
+                let (message, hint) = facts.text(self.name());
                 out.push(Finding {
                     file: self.ctx.actions_file.to_string(),
                     line: Some(a.line),
@@ -648,24 +560,8 @@ impl<'c, 'a> History<'c, 'a> {
                     symbol: Some(self.name().to_string()),
                     severity: Severity::Warning,
                     kind: Kind::Action,
-                    message: format!(
-                        "split {} of {} on {}, but the price hardly moves ({} after {} of {}, \
-                         {}): the prices look split-adjusted already, and the split would \
-                         restate the previous close to {}",
-                        num(s.split),
-                        self.name(),
-                        a.date,
-                        num(self.rows[k].price),
-                        num(self.rows[k - 1].price),
-                        self.rows[k - 1].date,
-                        percent(s.raw),
-                        num(self.rows[k - 1].price / s.split)
-                    ),
-                    hint: Some(
-                        "remove the action if the prices are split-adjusted, or use unadjusted \
-                         prices"
-                            .into(),
-                    ),
+                    message,
+                    hint: Some(hint),
                 });
                 self.steps[k].explained = true;
             }
@@ -779,7 +675,7 @@ impl<'c, 'a> History<'c, 'a> {
     /// Price ratios close to a split's, with no split action (or a wrong one).
     fn splits(&mut self, outliers: &[usize], out: &mut Vec<Finding>) {
         let t = self.ctx.thresholds;
-        let candidates = ratios();
+        let candidates = detect::ratios();
         for k in 1..self.rows.len() {
             let s = &self.steps[k];
             if s.explained || !s.ret.is_finite() || outliers.contains(&k) {
@@ -788,83 +684,28 @@ impl<'c, 'a> History<'c, 'a> {
             if self.reverses(k) || self.reverses(k - 1) {
                 continue;
             }
-            let ratio = s.ret.exp();
-            let (s0, s1) = (self.rows[k - 1].shares, self.rows[k].shares);
-            let shares_known = s0.is_finite() && s1.is_finite() && s0 > 0.0;
-            // The share count's change after the recorded splits.
-            let q = s1 / s0 / s.split;
-            // On price alone a ratio must be close to a split's; a share count that changes
-            // inversely is strong evidence, so the price may then be further off.
-            let Some(&c) = candidates.iter().find(|c| {
-                let off = (ratio / c.price_ratio() - 1.0).abs();
-                let n = 1.0 / c.price_ratio();
-                let inverse = shares_known && (q / n - 1.0).abs() <= INVERSE_SHARES;
-                // Unchanged, or as the recorded splits make it.
-                let unchanged =
-                    shares_known && ((q - 1.0).abs() <= 0.02 || (s1 / s0 - 1.0).abs() <= 0.02);
-                if inverse {
-                    off <= 5.0 * t.split_tolerance
-                } else {
-                    off <= t.split_tolerance && !c.weak && (!shares_known || unchanged)
-                }
-            }) else {
+            let (before, row) = (self.rows[k - 1], self.rows[k]);
+            let Some((candidate, ratio, shares)) = detect::match_split(
+                &candidates,
+                s.ret,
+                before.shares,
+                row.shares,
+                s.split,
+                t.split_tolerance,
+            ) else {
                 continue;
             };
-            let n = 1.0 / c.price_ratio();
-            let shares = if !shares_known {
-                "no share counts to compare".to_string()
-            } else if (q / n - 1.0).abs() <= INVERSE_SHARES {
-                format!(
-                    "the share count changes inversely, {} to {}",
-                    num(s0),
-                    num(s1)
-                )
-            } else {
-                "the share count is unchanged".to_string()
+            let facts = SplitFacts {
+                date: row.date,
+                price: row.price,
+                before_date: before.date,
+                before_price: before.price,
+                ratio,
+                candidate,
+                shares,
+                recorded: s.splits.first().map(|a| (a.line, s.split)),
             };
-            let (before, row) = (self.rows[k - 1], self.rows[k]);
-            let (message, hint) = match s.splits.first() {
-                None => (
-                    format!(
-                        "the price ratio {:.4} ({} after {} of {}) is close to {}, as \
-                         after a {}, and {shares}; there is no split action",
-                        ratio,
-                        num(row.price),
-                        num(before.price),
-                        before.date,
-                        c.fraction(),
-                        c.label()
-                    ),
-                    format!(
-                        "add to the actions file: {},{},split,{}",
-                        row.date,
-                        self.name(),
-                        c.value()
-                    ),
-                ),
-                Some(a) => {
-                    let total = Decimal::try_from(s.split).unwrap_or(Decimal::ONE) * c.value();
-                    (
-                        format!(
-                            "after the split action on line {} of {} (value {}), the price \
-                             ratio is still {:.4} ({} after {} of {}), close to {}; \
-                             {shares}",
-                            a.line,
-                            self.ctx.actions_file,
-                            num(s.split),
-                            ratio,
-                            num(row.price),
-                            num(before.price),
-                            before.date,
-                            c.fraction()
-                        ),
-                        format!(
-                            "check the split's value: the move suggests {}",
-                            total.round_dp(6).normalize()
-                        ),
-                    )
-                }
-            };
+            let (message, hint) = facts.text(self.name(), self.ctx.actions_file);
             out.push(finding(
                 self.ctx,
                 &row,
@@ -969,7 +810,7 @@ impl<'c, 'a> History<'c, 'a> {
 /// (label, action value, price ratio) of every split looked for (for tests).
 #[cfg(test)]
 pub(super) fn ratio_names() -> Vec<(String, String, String)> {
-    ratios()
+    detect::ratios()
         .into_iter()
         .map(|r| (r.label(), r.value().to_string(), r.fraction()))
         .collect()
