@@ -119,13 +119,14 @@ pub struct CheckArgs {
 
 const CHART_EXAMPLES: &str = "Examples:
   idx chart levels.csv -o levels.svg --title \"Sample index\"
-  idx compute -m pw,cw,ew --actions data/actions.csv data/prices.csv | idx chart -o methods.png --rebase 100
+  idx compute -m pw,cw,ew --actions data/actions.csv data/prices.csv | idx chart -o m.svg
   idx chart sp500.csv -o sp500.png --log --column value --y-label \"S&P 500\"
   idx chart levels.csv -o - --format png > levels.png";
 
 const COMPUTE_EXAMPLES: &str = "Examples:
   idx compute --method cap-weighted --actions data/actions.csv data/prices.csv
-  idx compute --method price-weighted,cap-weighted,equal-weighted --actions data/actions.csv data/prices.csv
+  idx compute -m pw,cw,ew --actions data/actions.csv data/prices.csv
+  idx compute -m pw,cw,ew --infer-splits data/prices.csv   # splits found from the prices
   idx compute --method price-weighted --divisors divisors.csv --constituents dow.csv all.csv
   cat prices.csv | idx compute --method equal-weighted --rebalance third-friday -";
 
