@@ -3,8 +3,8 @@
 
 use super::{CheckRequest, Finding, Kind, Severity};
 use crate::calc::{SharesSchedule, SymbolId};
-use crate::error::{DataError, Error};
-use crate::input::{parse_decimal, DateParser, Source, Symbols, TextEncoding};
+use crate::error::{quote, DataError, Error};
+use crate::input::{parse_decimal, strip_thousands, DateParser, Source, Symbols, TextEncoding};
 use chrono::NaiveDate;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
@@ -75,9 +75,11 @@ fn cell(record: &csv::ByteRecord, col: usize) -> Result<&str, &'static str> {
         .map_err(|_| "the value is not valid UTF-8")
 }
 
-/// The value as written, for messages (invalid UTF-8 replaced).
+/// The value as written, quoted for messages (invalid UTF-8 replaced, long values cut).
 fn shown(record: &csv::ByteRecord, col: usize) -> String {
-    String::from_utf8_lossy(record.get(col).unwrap_or_default().trim_ascii()).into_owned()
+    quote(&String::from_utf8_lossy(
+        record.get(col).unwrap_or_default().trim_ascii(),
+    ))
 }
 
 /// Collects findings about one row.
@@ -216,10 +218,8 @@ pub(super) fn read(
     // Numbers as compute reads them: with --thousands, the separator is removed first.
     let number = |text: &str| -> Result<Decimal, String> {
         match req.text.thousands {
-            Some(sep) if text.as_bytes().contains(&sep) => {
-                parse_decimal(&text.replace(char::from(sep), ""))
-            }
-            _ => parse_decimal(text),
+            Some(sep) => parse_decimal(&strip_thousands(text, sep)?),
+            None => parse_decimal(text),
         }
     };
     let mut record = csv::ByteRecord::new();
@@ -280,7 +280,7 @@ pub(super) fn read(
                 row.add(
                     Severity::Error,
                     Kind::MissingSymbol,
-                    format!("{why} (symbol: {:?})", shown(&record, cols.symbol)),
+                    format!("{why} (symbol: {})", shown(&record, cols.symbol)),
                     "save the file as UTF-8",
                 );
                 None
@@ -308,7 +308,7 @@ pub(super) fn read(
                     row.add(
                         Severity::Error,
                         Kind::BadDate,
-                        format!("not a valid date: expected {expected_date} (value: {text:?})"),
+                        format!("not a valid date: expected {expected_date} (value: {})", quote(text)),
                         "fix the date, or give its format with --date-format (e.g. %m/%d/%Y)",
                     );
                 }
@@ -318,7 +318,7 @@ pub(super) fn read(
                 row.add(
                     Severity::Error,
                     Kind::BadDate,
-                    format!("{why} (value: {:?})", shown(&record, cols.date)),
+                    format!("{why} (value: {})", shown(&record, cols.date)),
                     "save the file as UTF-8",
                 );
                 None
@@ -347,7 +347,7 @@ pub(super) fn read(
                     row.add(
                         Severity::Error,
                         Kind::BadPrice,
-                        format!("the price must be greater than 0 (value: {text:?})"),
+                        format!("the price must be greater than 0 (value: {})", quote(text)),
                         "fix the price or remove the row",
                     );
                     None
@@ -357,7 +357,7 @@ pub(super) fn read(
                     row.add(
                         Severity::Error,
                         Kind::BadPrice,
-                        format!("{why} (value: {text:?})"),
+                        format!("{why} (value: {})", quote(text)),
                         "write a plain decimal number such as 101.25 or 1.5e3; for \"1,234.50\" pass \
                          --thousands ,",
                     );
@@ -368,7 +368,7 @@ pub(super) fn read(
                 row.add(
                     Severity::Error,
                     Kind::BadPrice,
-                    format!("{why} (value: {:?})", shown(&record, cols.price)),
+                    format!("{why} (value: {})", shown(&record, cols.price)),
                     "save the file as UTF-8",
                 );
                 None
@@ -393,14 +393,14 @@ pub(super) fn read(
                     Ok(s) if s < Decimal::ZERO => row.add(
                         Severity::Error,
                         Kind::BadShares,
-                        format!("shares cannot be negative (value: {text:?})"),
+                        format!("shares cannot be negative (value: {})", quote(text)),
                         "fix the share count (0 is allowed: a weight of zero)",
                     ),
                     Ok(s) => row_shares = Some(s),
                     Err(why) => row.add(
                         Severity::Error,
                         Kind::BadShares,
-                        format!("{why} (value: {text:?})"),
+                        format!("{why} (value: {})", quote(text)),
                         "write a plain decimal number such as 1500000; for \"1,500,000\" pass \
                          --thousands ,",
                     ),
@@ -408,7 +408,7 @@ pub(super) fn read(
                 Err(why) => row.add(
                     Severity::Error,
                     Kind::BadShares,
-                    format!("{why} (value: {:?})", shown(&record, col)),
+                    format!("{why} (value: {})", shown(&record, col)),
                     "save the file as UTF-8",
                 ),
             }
@@ -421,15 +421,15 @@ pub(super) fn read(
                     Severity::Error,
                     Kind::BadFloat,
                     match parsed {
-                        Ok(_) => format!("the float factor must be in (0, 1] (value: {text:?})"),
-                        Err(why) => format!("{why} (value: {text:?})"),
+                        Ok(_) => format!("the float factor must be in (0, 1] (value: {})", quote(text)),
+                        Err(why) => format!("{why} (value: {})", quote(text)),
                     },
                     "write the investable-weight factor as a fraction, e.g. 0.85",
                 ),
                 Err(why) => row.add(
                     Severity::Error,
                     Kind::BadFloat,
-                    format!("{why} (value: {:?})", shown(&record, col)),
+                    format!("{why} (value: {})", shown(&record, col)),
                     "save the file as UTF-8",
                 ),
             }
@@ -459,15 +459,15 @@ pub(super) fn read(
                     Severity::Error,
                     Kind::BadDivisor,
                     match parsed {
-                        Ok(_) => format!("the divisor must be greater than 0 (value: {text:?})"),
-                        Err(why) => format!("{why} (value: {text:?})"),
+                        Ok(_) => format!("the divisor must be greater than 0 (value: {})", quote(text)),
+                        Err(why) => format!("{why} (value: {})", quote(text)),
                     },
                     "fix the divisor or leave the cell empty",
                 ),
                 Err(why) => row.add(
                     Severity::Error,
                     Kind::BadDivisor,
-                    format!("{why} (value: {:?})", shown(&record, col)),
+                    format!("{why} (value: {})", shown(&record, col)),
                     "save the file as UTF-8",
                 ),
             }

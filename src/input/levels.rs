@@ -65,7 +65,10 @@ impl<'a> Builder<'a> {
             DataError::new(format!("missing column {what}"))
                 .file(&file)
                 .line(1)
-                .hint(format!("{flag} (columns found: {})", headers.join(", ")))
+                .hint(format!(
+                    "{flag} (columns found: {})",
+                    crate::error::escape_names(&headers)
+                ))
         };
         let date_name = columns.date.as_deref().unwrap_or("date");
         let date_col = find(date_name).ok_or_else(|| {
