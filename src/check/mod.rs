@@ -428,11 +428,30 @@ fn check_long(req: &CheckRequest) -> Result<Report, Error> {
         Some(src) => Some(input::read_shares(src, &dates, &mut symbols)?),
         None => None,
     };
+    let mut findings = Vec::new();
     let actions = match &req.actions {
-        Some(src) => input::read_actions(src, &dates, &mut symbols, None)?,
+        Some(src) => {
+            // A duplicate action is an error of compute's, but it does not stop the reading:
+            // it is a finding, and the later row is left out of the checks.
+            let (actions, duplicates) =
+                input::read_actions_with_duplicates(src, &dates, &mut symbols)?;
+            for (a, e) in duplicates {
+                let e = e.located();
+                findings.push(Finding {
+                    file: src.name(),
+                    line: Some(a.line),
+                    date: Some(a.date),
+                    symbol: Some(symbols.name(a.symbol).to_string()),
+                    severity: Severity::Error,
+                    kind: Kind::Action,
+                    message: e.problem.clone(),
+                    hint: e.hint.clone(),
+                });
+            }
+            actions
+        }
         None => Vec::new(),
     };
-    let mut findings = Vec::new();
     let sheet = read::read(req, &dates, &mut symbols, shares.as_ref(), &mut findings)?;
     let actions_name = req.actions.as_ref().map(Source::name).unwrap_or_default();
     let ctx = series::Context {

@@ -7,7 +7,8 @@ mod levels;
 mod parallel;
 mod prices;
 
-pub use aux::{read_actions, read_column_map, read_constituents, read_divisors, read_shares};
+pub use aux::{
+    read_actions, read_actions_with_duplicates, read_column_map, read_constituents, read_divisors, read_shares};
 pub use levels::{levels_from_table, read_levels, LevelColumns, LevelSeries, NOT_SERIES};
 pub(crate) use parallel::{read_parallel, Chunk};
 pub(crate) use prices::{check_day, PriceReader, Row, RowParser};
