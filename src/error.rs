@@ -177,7 +177,11 @@ pub const SHOWN_CHARS: usize = 80;
 pub fn quote(value: &str) -> String {
     match value.char_indices().nth(SHOWN_CHARS) {
         None => format!("{value:?}"),
-        Some((cut, _)) => format!("{:?} [{} bytes]", format!("{}…", &value[..cut]), value.len()),
+        Some((cut, _)) => format!(
+            "{:?} [{} bytes]",
+            format!("{}…", &value[..cut]),
+            value.len()
+        ),
     }
 }
 
@@ -259,13 +263,19 @@ mod tests {
         );
         // Multi-byte characters are never split: 81 three-byte characters keep 80.
         let wide = "値".repeat(81);
-        assert_eq!(quote(&wide), format!("\"{}…\" [243 bytes]", "値".repeat(80)));
+        assert_eq!(
+            quote(&wide),
+            format!("\"{}…\" [243 bytes]", "値".repeat(80))
+        );
         // Exactly 80 characters are shown whole, with no note.
         let edge = "é".repeat(80);
         assert_eq!(quote(&edge), format!("{edge:?}"));
         // Control characters are escaped, in values and names.
         assert_eq!(quote("1\u{1b}[31m"), "\"1\\u{1b}[31m\"");
-        assert_eq!(escape_name(&"x".repeat(81)), format!("{}… [81 bytes]", "x".repeat(80)));
+        assert_eq!(
+            escape_name(&"x".repeat(81)),
+            format!("{}… [81 bytes]", "x".repeat(80))
+        );
     }
 
     #[test]

@@ -348,7 +348,7 @@ pub fn check(req: &CheckRequest) -> Result<Report, Error> {
     if req.wide {
         return check_wide(req);
     }
-    check_long(req)
+    check_long(req, None)
 }
 
 /// `--wide`: the wide file becomes long rows (`date,symbol,price`, one per filled cell) in a
@@ -362,13 +362,7 @@ fn check_wide(req: &CheckRequest) -> Result<Report, Error> {
         Some("--date-col"),
         "",
     )?;
-    let symbols: Vec<(usize, String)> = t
-        .headers()
-        .iter()
-        .enumerate()
-        .filter(|(i, h)| *i != date_col && !h.is_empty())
-        .map(|(i, h)| (i, h.clone()))
-        .collect();
+    let symbols = input::wide_symbols(&t, date_col)?;
     let dir = tempfile::tempdir().map_err(|e| {
         DataError::new(format!("cannot create a temporary file: {e}")).hint("check TMPDIR")
     })?;
@@ -406,22 +400,18 @@ fn check_wide(req: &CheckRequest) -> Result<Report, Error> {
         thousands: req.text.thousands,
         ..TextFormat::default()
     };
-    let mut report = check_long(&long_req)?;
-    let long_name = long_req.prices.name();
-    for f in &mut report.findings {
-        if f.file == long_name {
-            f.file = name.clone();
-            f.line = f
-                .line
-                .and_then(|l| wide_lines.get((l as usize).checked_sub(2)?).copied());
-        }
-    }
-    report.file = name;
+    // The long file is read as if it were the wide file: every finding (and the lines that
+    // messages cite, such as a duplicate's first row) names the wide file's lines.
+    let origin = read::WideOrigin {
+        name: &name,
+        lines: &wide_lines,
+    };
+    let mut report = check_long(&long_req, Some(origin))?;
     report.rows = records;
     Ok(report)
 }
 
-fn check_long(req: &CheckRequest) -> Result<Report, Error> {
+fn check_long(req: &CheckRequest, wide: Option<read::WideOrigin<'_>>) -> Result<Report, Error> {
     let mut symbols = Symbols::new();
     let dates = DateParser::new(req.date_format.clone());
     let shares: Option<SharesSchedule> = match &req.shares {
@@ -452,7 +442,14 @@ fn check_long(req: &CheckRequest) -> Result<Report, Error> {
         }
         None => Vec::new(),
     };
-    let sheet = read::read(req, &dates, &mut symbols, shares.as_ref(), &mut findings)?;
+    let sheet = read::read(
+        req,
+        wide,
+        &dates,
+        &mut symbols,
+        shares.as_ref(),
+        &mut findings,
+    )?;
     let actions_name = req.actions.as_ref().map(Source::name).unwrap_or_default();
     let ctx = series::Context {
         sheet: &sheet,

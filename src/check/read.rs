@@ -106,15 +106,35 @@ impl RowFindings<'_> {
     }
 }
 
+/// A long file made from a wide one (`idx check --wide`): the wide file's name, and for line
+/// `k` of the long file the wide file's line `lines[k - 2]`, so that every finding and error
+/// names the wide file and its own lines.
+#[derive(Clone, Copy)]
+pub(super) struct WideOrigin<'a> {
+    pub name: &'a str,
+    pub lines: &'a [u64],
+}
+
+impl WideOrigin<'_> {
+    fn line(&self, long: u64) -> u64 {
+        (long as usize)
+            .checked_sub(2)
+            .and_then(|k| self.lines.get(k).copied())
+            .unwrap_or(1)
+    }
+}
+
 /// Reads the prices file of `req`, adding a finding for every row compute would refuse.
 pub(super) fn read(
     req: &CheckRequest,
+    wide: Option<WideOrigin<'_>>,
     dates: &DateParser,
     symbols: &mut Symbols,
     shares_file: Option<&SharesSchedule>,
     findings: &mut Vec<Finding>,
 ) -> Result<Sheet, Error> {
-    let name = req.prices.name();
+    let name = wide.map_or_else(|| req.prices.name(), |w| w.name.to_string());
+    let line_of = |long: u64| wide.map_or(long, |w| w.line(long));
     let mut reader = csv::ReaderBuilder::new()
         // Records end at \n, so lines are counted right in CRLF files too (the \r is
         // trimmed with the last field).
@@ -125,7 +145,7 @@ pub(super) fn read(
     let io_error = |e: csv::Error| -> Error {
         let mut err = DataError::new(format!("cannot read the file: {e}")).file(&name);
         if let Some(p) = e.position() {
-            err = err.line(p.line());
+            err = err.line(line_of(p.line()));
         }
         err.into()
     };
@@ -225,7 +245,7 @@ pub(super) fn read(
     let mut record = csv::ByteRecord::new();
     while reader.read_byte_record(&mut record).map_err(io_error)? {
         sheet.records += 1;
-        let line = record.position().map_or(0, |p| p.line());
+        let line = line_of(record.position().map_or(0, |p| p.line()));
         let mut row = RowFindings {
             file: &name,
             line,
@@ -308,7 +328,10 @@ pub(super) fn read(
                     row.add(
                         Severity::Error,
                         Kind::BadDate,
-                        format!("not a valid date: expected {expected_date} (value: {})", quote(text)),
+                        format!(
+                            "not a valid date: expected {expected_date} (value: {})",
+                            quote(text)
+                        ),
                         "fix the date, or give its format with --date-format (e.g. %m/%d/%Y)",
                     );
                 }
@@ -421,7 +444,10 @@ pub(super) fn read(
                     Severity::Error,
                     Kind::BadFloat,
                     match parsed {
-                        Ok(_) => format!("the float factor must be in (0, 1] (value: {})", quote(text)),
+                        Ok(_) => format!(
+                            "the float factor must be in (0, 1] (value: {})",
+                            quote(text)
+                        ),
                         Err(why) => format!("{why} (value: {})", quote(text)),
                     },
                     "write the investable-weight factor as a fraction, e.g. 0.85",
@@ -459,7 +485,10 @@ pub(super) fn read(
                     Severity::Error,
                     Kind::BadDivisor,
                     match parsed {
-                        Ok(_) => format!("the divisor must be greater than 0 (value: {})", quote(text)),
+                        Ok(_) => format!(
+                            "the divisor must be greater than 0 (value: {})",
+                            quote(text)
+                        ),
                         Err(why) => format!("{why} (value: {})", quote(text)),
                     },
                     "fix the divisor or leave the cell empty",

@@ -8,10 +8,15 @@ mod parallel;
 mod prices;
 
 pub use aux::{
-    read_actions, read_actions_with_duplicates, read_column_map, read_constituents, read_divisors, read_shares};
-pub use levels::{levels_from_table, read_levels, LevelColumns, LevelSeries, NOT_SERIES};
+    read_actions, read_actions_with_duplicates, read_column_map, read_constituents, read_divisors,
+    read_shares,
+};
+pub use levels::{
+    levels_from_computed, levels_from_table, read_levels, Computed, LevelColumns, LevelSeries,
+    NOT_SERIES,
+};
 pub(crate) use parallel::{read_parallel, Chunk};
-pub(crate) use prices::{check_day, PriceReader, Row, RowParser};
+pub(crate) use prices::{check_day, wide_symbols, PriceReader, Row, RowParser};
 pub use prices::{read_prices, ColumnNames, PriceData, PriceDay};
 
 use crate::calc::SymbolId;
@@ -890,8 +895,18 @@ mod tests {
         let misplaced = "misplaced thousands separator ',': the digits before the decimal point \
                          must be grouped in threes, as in 1,234,567.89";
         for bad in [
-            "20,5", "2,0,0.0", ",123", "123,", "1,,234", "1234,567", "1,23", "1,2345",
-            "1,234.5,6", "1,234.567,8", "-,123", "12,345e1,0",
+            "20,5",
+            "2,0,0.0",
+            ",123",
+            "123,",
+            "1,,234",
+            "1234,567",
+            "1,23",
+            "1,2345",
+            "1,234.5,6",
+            "1,234.567,8",
+            "-,123",
+            "12,345e1,0",
         ] {
             assert_eq!(ok(bad, b','), Err(misplaced.into()), "{bad}");
         }
