@@ -455,3 +455,38 @@ fn a_negative_special_dividend_gets_a_cash_per_share_hint_not_a_split_hint() {
          1-for-10\n"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// The README's new error examples
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn the_readme_error_examples_of_issue_12_are_real() {
+    // tests/readme.rs compares stdout only; these examples print to stderr, so each one's
+    // two lines (error and hint) are compared here, run where the README's fixtures are.
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = fs::read_to_string(root.join("README.md")).expect("README.md");
+    let lines: Vec<&str> = readme.lines().collect();
+    for example in [
+        "$ idx compute -m pw --actions actions_twice.csv prices.csv",
+        "$ idx compute -m pw --thousands , grouping.csv",
+        "$ idx compute -m pw prices_utf16.csv",
+    ] {
+        let at = lines
+            .iter()
+            .position(|l| *l == example)
+            .unwrap_or_else(|| panic!("README lacks {example}"));
+        let expected = format!("{}\n{}\n", lines[at + 1], lines[at + 2]);
+        let args: Vec<&str> = example.split(' ').skip(2).collect();
+        let (code, stdout, stderr) = outcome(
+            Command::new(BIN)
+                .current_dir(root.join("tests/data/readme"))
+                .args(&args),
+        );
+        assert_eq!(
+            (code, stdout.as_str(), stderr.as_str()),
+            (1, "", expected.as_str()),
+            "{example}"
+        );
+    }
+}
