@@ -23,6 +23,10 @@ pub fn read_actions(
     read_actions_inner(source, dates, symbols, members, None)
 }
 
+/// A second action of the same kind for the same symbol and date: the later row, and the
+/// error [`read_actions`] gives for it.
+pub type DuplicateAction = (Action, DataError);
+
 /// Like [`read_actions`], but a second action of the same kind for the same symbol and date is
 /// not an error: it is returned beside the actions (the later row, with the error
 /// [`read_actions`] would give), and left out of them. For `idx check`, which lists it as a
@@ -31,7 +35,7 @@ pub fn read_actions_with_duplicates(
     source: &Source,
     dates: &DateParser,
     symbols: &mut Symbols,
-) -> Result<(Vec<Action>, Vec<(Action, DataError)>), DataError> {
+) -> Result<(Vec<Action>, Vec<DuplicateAction>), DataError> {
     let mut duplicates = Vec::new();
     let actions = read_actions_inner(source, dates, symbols, None, Some(&mut duplicates))?;
     Ok((actions, duplicates))
@@ -42,7 +46,7 @@ fn read_actions_inner(
     dates: &DateParser,
     symbols: &mut Symbols,
     members: Option<&MemberList>,
-    mut duplicates: Option<&mut Vec<(Action, DataError)>>,
+    mut duplicates: Option<&mut Vec<DuplicateAction>>,
 ) -> Result<Vec<Action>, DataError> {
     let mut t = Table::open(source)?;
     let date_col = t.require(&["date"], None, None, "")?;

@@ -9,7 +9,7 @@ mod prices;
 
 pub use aux::{
     read_actions, read_actions_with_duplicates, read_column_map, read_constituents, read_divisors,
-    read_shares,
+    read_shares, DuplicateAction,
 };
 pub use levels::{
     levels_from_computed, levels_from_table, read_levels, Computed, LevelColumns, LevelSeries,
