@@ -141,6 +141,15 @@ fn control_bytes_in_a_column_name_are_escaped_where_the_column_is_named() {
          write a plain decimal number such as 101.25 or 1.5e3; for \"1,234.50\" pass \
          --thousands , (--skip-bad-rows skips such rows)\n"
     );
+    // The same name in a duplicate's message (the symbols of a wide file are its headers).
+    let s = Scratch::with(&[("w.csv", b"date,AA\x07A\n2024-01-02,1\n2024-01-02,2\n")]);
+    let (code, _, stderr) = s.run(&["compute", "-m", "pw", "--wide", "w.csv"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        stderr,
+        "error: w.csv, line 3: duplicate row for AA\\u{7}A on 2024-01-02 (also on line 2)\n  \
+         hint: keep one row per symbol and date\n"
+    );
     // A level file's header, and a value with a NUL in it.
     let s = Scratch::with(&[(
         "l.csv",

@@ -642,7 +642,7 @@ fn check_rows(
         if let Some((s0, line0)) = previous.filter(|p| p.0 == symbol) {
             return Err(DataError::new(format!(
                 "duplicate row for {} on {date} (also on line {line0})",
-                symbols.name(s0)
+                crate::error::escape_name(symbols.name(s0))
             ))
             .file(file)
             .line(line)
