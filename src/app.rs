@@ -1426,6 +1426,32 @@ pub fn calc_error(e: CalcError, symbols: &Symbols, prices: &str, actions: &str) 
     err.into()
 }
 
+/// What each level column of [`compute_table`]'s table is, for messages: with one method,
+/// `level` is its level and `total_return` its total-return level; with several, each method's
+/// column and its `_total_return` column.
+pub fn level_labels(run: &IndexRun) -> Vec<(String, String)> {
+    let labels = |m: &str, column: &str| {
+        [
+            (column.to_string(), format!("{m} level")),
+            (
+                if column == "level" {
+                    "total_return".to_string()
+                } else {
+                    format!("{column}_total_return")
+                },
+                format!("{m} total-return level"),
+            ),
+        ]
+    };
+    match run.methods.as_slice() {
+        [m] => labels(m.name(), "level").to_vec(),
+        methods => methods
+            .iter()
+            .flat_map(|m| labels(m.name(), m.name()))
+            .collect(),
+    }
+}
+
 /// The table `idx compute` writes.
 pub fn compute_table(
     run: &IndexRun,

@@ -145,20 +145,83 @@ impl fmt::Display for DataError {
             place.push(format!("line {line}"));
         }
         if let Some(column) = &e.column {
-            place.push(format!("column '{column}'"));
+            place.push(format!("column '{}'", escape_name(column)));
         }
         if !place.is_empty() {
             write!(f, "{}: ", place.join(", "))?;
         }
         write!(f, "{}", e.problem)?;
         if let Some(value) = &e.value {
-            write!(f, " (value: {value:?})")?;
+            write!(f, " (value: {})", quote(value))?;
         }
         Ok(())
     }
 }
 
 impl std::error::Error for DataError {}
+
+/// Characters of a value shown in a message; a longer value is cut (see [`quote`]).
+pub const SHOWN_CHARS: usize = 80;
+
+/// A value as messages quote it: in double quotes with control characters escaped (`{:?}`),
+/// and cut after [`SHOWN_CHARS`] characters, with a note of its length in bytes:
+/// `"AAAA…" [10485760 bytes]`.
+///
+/// ```
+/// use idx::error::quote;
+/// assert_eq!(quote("-5"), "\"-5\"");
+/// assert_eq!(quote("a\0b"), "\"a\\0b\"");
+/// let long = "A".repeat(100);
+/// assert_eq!(quote(&long), format!("\"{}…\" [100 bytes]", "A".repeat(80)));
+/// ```
+pub fn quote(value: &str) -> String {
+    match value.char_indices().nth(SHOWN_CHARS) {
+        None => format!("{value:?}"),
+        Some((cut, _)) => format!(
+            "{:?} [{} bytes]",
+            format!("{}…", &value[..cut]),
+            value.len()
+        ),
+    }
+}
+
+/// A name (a column header, a symbol) as messages show it without quotes: control characters
+/// escaped as `{:?}` escapes them (`\0`, `\u{1b}`), everything else as it is, and cut after
+/// [`SHOWN_CHARS`] characters like [`quote`].
+///
+/// ```
+/// use idx::error::escape_name;
+/// assert_eq!(escape_name("price"), "price");
+/// assert_eq!(escape_name("pri\0ce\t"), "pri\\0ce\\t");
+/// assert_eq!(escape_name("終値 'x'"), "終値 'x'");
+/// ```
+pub fn escape_name(name: &str) -> String {
+    let (shown, cut) = match name.char_indices().nth(SHOWN_CHARS) {
+        None => (name, false),
+        Some((i, _)) => (&name[..i], true),
+    };
+    let mut out = String::with_capacity(shown.len());
+    for c in shown.chars() {
+        if c.is_control() {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    if cut {
+        out.push_str(&format!("… [{} bytes]", name.len()));
+    }
+    out
+}
+
+/// Names as messages list them (`columns found: a, b, c`), each escaped with [`escape_name`].
+pub fn escape_names(names: &[String]) -> String {
+    names
+        .iter()
+        .map(|n| escape_name(n))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
 #[cfg(test)]
 mod tests {
@@ -179,6 +242,57 @@ mod tests {
         let err = Error::from(e);
         assert_eq!(err.exit_code(), EXIT_DATA);
         assert_eq!(err.hint(), Some("fix the price or delete the row"));
+    }
+
+    #[test]
+    fn long_values_are_cut_on_a_char_boundary_with_their_length() {
+        // 10 MB of one letter: 80 characters are shown, and the length.
+        let big = "A".repeat(10 << 20);
+        let e = DataError::new("not a decimal number")
+            .file("p.csv")
+            .line(2)
+            .column("price")
+            .value(big);
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "p.csv, line 2, column 'price': not a decimal number (value: \"{}…\" \
+                 [10485760 bytes])",
+                "A".repeat(80)
+            )
+        );
+        // Multi-byte characters are never split: 81 three-byte characters keep 80.
+        let wide = "値".repeat(81);
+        assert_eq!(
+            quote(&wide),
+            format!("\"{}…\" [243 bytes]", "値".repeat(80))
+        );
+        // Exactly 80 characters are shown whole, with no note.
+        let edge = "é".repeat(80);
+        assert_eq!(quote(&edge), format!("{edge:?}"));
+        // Control characters are escaped, in values and names.
+        assert_eq!(quote("1\u{1b}[31m"), "\"1\\u{1b}[31m\"");
+        assert_eq!(
+            escape_name(&"x".repeat(81)),
+            format!("{}… [81 bytes]", "x".repeat(80))
+        );
+    }
+
+    #[test]
+    fn column_names_are_escaped() {
+        let e = DataError::new("the value is empty")
+            .file("p.csv")
+            .line(3)
+            .column("pr\0ice")
+            .value("");
+        assert_eq!(
+            e.to_string(),
+            "p.csv, line 3, column 'pr\\0ice': the value is empty (value: \"\")"
+        );
+        assert_eq!(
+            escape_names(&["date".into(), "sym\u{7}bol".into()]),
+            "date, sym\\u{7}bol"
+        );
     }
 
     #[test]

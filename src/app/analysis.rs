@@ -359,8 +359,20 @@ pub fn run_relative(args: RelativeArgs, warn: &mut dyn FnMut(&str)) -> Result<()
         let input = input_request(args.input)?;
         let run = super::compute_index(&input, warn)?;
         let table = compute_table(&run, 2, None, None);
-        let levels =
-            input::levels_from_table(&table, &input.prices.name(), &LevelColumns::default())?;
+        let computed = input::Computed {
+            labels: super::level_labels(&run),
+            decimals: 2,
+            need: "the ratios of idx relative".into(),
+            hint: "compute the index with a larger --base-value (idx relative --method reads the \
+                   levels with 2 decimals, as idx compute writes them)"
+                .into(),
+        };
+        let levels = input::levels_from_computed(
+            &table,
+            &input.prices.name(),
+            &LevelColumns::default(),
+            Some(&computed),
+        )?;
         (levels.clone(), 0, levels, 1)
     } else {
         let dates = input::DateParser::new(args.input.columns.date_format.clone());

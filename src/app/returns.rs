@@ -215,7 +215,19 @@ pub fn returns_levels(
         } => {
             let run = compute_index(input, warn)?;
             let table = compute_table(&run, *level_decimals, None, None);
-            input::levels_from_table(&table, &input.prices.name(), &req.columns)?
+            let computed = input::Computed {
+                labels: super::level_labels(&run),
+                decimals: *level_decimals,
+                need: "returns".into(),
+                hint: "raise --level-decimals, or compute the index with a larger --base-value"
+                    .into(),
+            };
+            input::levels_from_computed(
+                &table,
+                &input.prices.name(),
+                &req.columns,
+                Some(&computed),
+            )?
         }
     })
 }

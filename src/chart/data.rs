@@ -95,9 +95,9 @@ fn find(
         [a, b, ..] => Err(DataError::new(format!(
             "columns {} ('{}') and {} ('{}') both have the name '{wanted}'",
             a + 1,
-            headers[*a],
+            crate::error::escape_name(&headers[*a]),
             b + 1,
-            headers[*b],
+            crate::error::escape_name(&headers[*b]),
         ))
         .file(name)
         .line(1)
@@ -136,7 +136,7 @@ pub fn read(opts: &ReadOptions) -> Result<ChartData, DataError> {
             "give a CSV file with a header row (date and one column per series) and data rows",
         ));
     }
-    let found = || headers.join(", ");
+    let found = || crate::error::escape_names(&headers);
     let date_name = opts.date_col.as_deref().unwrap_or("date");
     let date_col = find(&headers, date_name, &name, "--date-col")?.ok_or_else(|| {
         DataError::new(format!("missing required column '{date_name}'"))
@@ -206,7 +206,7 @@ pub fn read(opts: &ReadOptions) -> Result<ChartData, DataError> {
             if i == date_col {
                 return Err(DataError::new(format!(
                     "--column names the date column '{}'",
-                    headers[i]
+                    crate::error::escape_name(&headers[i])
                 ))
                 .file(&name)
                 .line(1)

@@ -349,7 +349,7 @@ pub fn check(req: &CheckRequest) -> Result<Report, Error> {
     if req.wide {
         return check_wide(req);
     }
-    check_long(req)
+    check_long(req, None)
 }
 
 /// `--wide`: the wide file becomes long rows (`date,symbol,price`, one per filled cell) in a
@@ -363,13 +363,7 @@ fn check_wide(req: &CheckRequest) -> Result<Report, Error> {
         Some("--date-col"),
         "",
     )?;
-    let symbols: Vec<(usize, String)> = t
-        .headers()
-        .iter()
-        .enumerate()
-        .filter(|(i, h)| *i != date_col && !h.is_empty())
-        .map(|(i, h)| (i, h.clone()))
-        .collect();
+    let symbols = input::wide_symbols(&t, date_col)?;
     let dir = tempfile::tempdir().map_err(|e| {
         DataError::new(format!("cannot create a temporary file: {e}")).hint("check TMPDIR")
     })?;
@@ -407,34 +401,56 @@ fn check_wide(req: &CheckRequest) -> Result<Report, Error> {
         thousands: req.text.thousands,
         ..TextFormat::default()
     };
-    let mut report = check_long(&long_req)?;
-    let long_name = long_req.prices.name();
-    for f in &mut report.findings {
-        if f.file == long_name {
-            f.file = name.clone();
-            f.line = f
-                .line
-                .and_then(|l| wide_lines.get((l as usize).checked_sub(2)?).copied());
-        }
-    }
-    report.file = name;
+    // The long file is read as if it were the wide file: every finding (and the lines that
+    // messages cite, such as a duplicate's first row) names the wide file's lines.
+    let origin = read::WideOrigin {
+        name: &name,
+        lines: &wide_lines,
+    };
+    let mut report = check_long(&long_req, Some(origin))?;
     report.rows = records;
     Ok(report)
 }
 
-fn check_long(req: &CheckRequest) -> Result<Report, Error> {
+fn check_long(req: &CheckRequest, wide: Option<read::WideOrigin<'_>>) -> Result<Report, Error> {
     let mut symbols = Symbols::new();
     let dates = DateParser::new(req.date_format.clone());
     let shares: Option<SharesSchedule> = match &req.shares {
         Some(src) => Some(input::read_shares(src, &dates, &mut symbols)?),
         None => None,
     };
+    let mut findings = Vec::new();
     let actions = match &req.actions {
-        Some(src) => input::read_actions(src, &dates, &mut symbols, None)?,
+        Some(src) => {
+            // A duplicate action is an error of compute's, but it does not stop the reading:
+            // it is a finding, and the later row is left out of the checks.
+            let (actions, duplicates) =
+                input::read_actions_with_duplicates(src, &dates, &mut symbols)?;
+            for (a, e) in duplicates {
+                let e = e.located();
+                findings.push(Finding {
+                    file: src.name(),
+                    line: Some(a.line),
+                    date: Some(a.date),
+                    symbol: Some(symbols.name(a.symbol).to_string()),
+                    severity: Severity::Error,
+                    kind: Kind::Action,
+                    message: e.problem.clone(),
+                    hint: e.hint.clone(),
+                });
+            }
+            actions
+        }
         None => Vec::new(),
     };
-    let mut findings = Vec::new();
-    let sheet = read::read(req, &dates, &mut symbols, shares.as_ref(), &mut findings)?;
+    let sheet = read::read(
+        req,
+        wide,
+        &dates,
+        &mut symbols,
+        shares.as_ref(),
+        &mut findings,
+    )?;
     let actions_name = req.actions.as_ref().map(Source::name).unwrap_or_default();
     let ctx = series::Context {
         sheet: &sheet,

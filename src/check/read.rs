@@ -3,8 +3,8 @@
 
 use super::{CheckRequest, Finding, Kind, Severity};
 use crate::calc::{SharesSchedule, SymbolId};
-use crate::error::{DataError, Error};
-use crate::input::{parse_decimal, DateParser, Source, Symbols, TextEncoding};
+use crate::error::{quote, DataError, Error};
+use crate::input::{parse_decimal, strip_thousands, DateParser, Source, Symbols, TextEncoding};
 use chrono::NaiveDate;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
@@ -75,9 +75,11 @@ fn cell(record: &csv::ByteRecord, col: usize) -> Result<&str, &'static str> {
         .map_err(|_| "the value is not valid UTF-8")
 }
 
-/// The value as written, for messages (invalid UTF-8 replaced).
+/// The value as written, quoted for messages (invalid UTF-8 replaced, long values cut).
 fn shown(record: &csv::ByteRecord, col: usize) -> String {
-    String::from_utf8_lossy(record.get(col).unwrap_or_default().trim_ascii()).into_owned()
+    quote(&String::from_utf8_lossy(
+        record.get(col).unwrap_or_default().trim_ascii(),
+    ))
 }
 
 /// Collects findings about one row.
@@ -104,15 +106,35 @@ impl RowFindings<'_> {
     }
 }
 
+/// A long file made from a wide one (`idx check --wide`): the wide file's name, and for line
+/// `k` of the long file the wide file's line `lines[k - 2]`, so that every finding and error
+/// names the wide file and its own lines.
+#[derive(Clone, Copy)]
+pub(super) struct WideOrigin<'a> {
+    pub name: &'a str,
+    pub lines: &'a [u64],
+}
+
+impl WideOrigin<'_> {
+    fn line(&self, long: u64) -> u64 {
+        (long as usize)
+            .checked_sub(2)
+            .and_then(|k| self.lines.get(k).copied())
+            .unwrap_or(1)
+    }
+}
+
 /// Reads the prices file of `req`, adding a finding for every row compute would refuse.
 pub(super) fn read(
     req: &CheckRequest,
+    wide: Option<WideOrigin<'_>>,
     dates: &DateParser,
     symbols: &mut Symbols,
     shares_file: Option<&SharesSchedule>,
     findings: &mut Vec<Finding>,
 ) -> Result<Sheet, Error> {
-    let name = req.prices.name();
+    let name = wide.map_or_else(|| req.prices.name(), |w| w.name.to_string());
+    let line_of = |long: u64| wide.map_or(long, |w| w.line(long));
     let mut reader = csv::ReaderBuilder::new()
         // Records end at \n, so lines are counted right in CRLF files too (the \r is
         // trimmed with the last field).
@@ -123,7 +145,7 @@ pub(super) fn read(
     let io_error = |e: csv::Error| -> Error {
         let mut err = DataError::new(format!("cannot read the file: {e}")).file(&name);
         if let Some(p) = e.position() {
-            err = err.line(p.line());
+            err = err.line(line_of(p.line()));
         }
         err.into()
     };
@@ -216,16 +238,14 @@ pub(super) fn read(
     // Numbers as compute reads them: with --thousands, the separator is removed first.
     let number = |text: &str| -> Result<Decimal, String> {
         match req.text.thousands {
-            Some(sep) if text.as_bytes().contains(&sep) => {
-                parse_decimal(&text.replace(char::from(sep), ""))
-            }
-            _ => parse_decimal(text),
+            Some(sep) => parse_decimal(&strip_thousands(text, sep)?),
+            None => parse_decimal(text),
         }
     };
     let mut record = csv::ByteRecord::new();
     while reader.read_byte_record(&mut record).map_err(io_error)? {
         sheet.records += 1;
-        let line = record.position().map_or(0, |p| p.line());
+        let line = line_of(record.position().map_or(0, |p| p.line()));
         let mut row = RowFindings {
             file: &name,
             line,
@@ -280,7 +300,7 @@ pub(super) fn read(
                 row.add(
                     Severity::Error,
                     Kind::MissingSymbol,
-                    format!("{why} (symbol: {:?})", shown(&record, cols.symbol)),
+                    format!("{why} (symbol: {})", shown(&record, cols.symbol)),
                     "save the file as UTF-8",
                 );
                 None
@@ -308,7 +328,10 @@ pub(super) fn read(
                     row.add(
                         Severity::Error,
                         Kind::BadDate,
-                        format!("not a valid date: expected {expected_date} (value: {text:?})"),
+                        format!(
+                            "not a valid date: expected {expected_date} (value: {})",
+                            quote(text)
+                        ),
                         "fix the date, or give its format with --date-format (e.g. %m/%d/%Y)",
                     );
                 }
@@ -318,7 +341,7 @@ pub(super) fn read(
                 row.add(
                     Severity::Error,
                     Kind::BadDate,
-                    format!("{why} (value: {:?})", shown(&record, cols.date)),
+                    format!("{why} (value: {})", shown(&record, cols.date)),
                     "save the file as UTF-8",
                 );
                 None
@@ -347,7 +370,7 @@ pub(super) fn read(
                     row.add(
                         Severity::Error,
                         Kind::BadPrice,
-                        format!("the price must be greater than 0 (value: {text:?})"),
+                        format!("the price must be greater than 0 (value: {})", quote(text)),
                         "fix the price or remove the row",
                     );
                     None
@@ -357,7 +380,7 @@ pub(super) fn read(
                     row.add(
                         Severity::Error,
                         Kind::BadPrice,
-                        format!("{why} (value: {text:?})"),
+                        format!("{why} (value: {})", quote(text)),
                         "write a plain decimal number such as 101.25 or 1.5e3; for \"1,234.50\" pass \
                          --thousands ,",
                     );
@@ -368,7 +391,7 @@ pub(super) fn read(
                 row.add(
                     Severity::Error,
                     Kind::BadPrice,
-                    format!("{why} (value: {:?})", shown(&record, cols.price)),
+                    format!("{why} (value: {})", shown(&record, cols.price)),
                     "save the file as UTF-8",
                 );
                 None
@@ -393,14 +416,14 @@ pub(super) fn read(
                     Ok(s) if s < Decimal::ZERO => row.add(
                         Severity::Error,
                         Kind::BadShares,
-                        format!("shares cannot be negative (value: {text:?})"),
+                        format!("shares cannot be negative (value: {})", quote(text)),
                         "fix the share count (0 is allowed: a weight of zero)",
                     ),
                     Ok(s) => row_shares = Some(s),
                     Err(why) => row.add(
                         Severity::Error,
                         Kind::BadShares,
-                        format!("{why} (value: {text:?})"),
+                        format!("{why} (value: {})", quote(text)),
                         "write a plain decimal number such as 1500000; for \"1,500,000\" pass \
                          --thousands ,",
                     ),
@@ -408,7 +431,7 @@ pub(super) fn read(
                 Err(why) => row.add(
                     Severity::Error,
                     Kind::BadShares,
-                    format!("{why} (value: {:?})", shown(&record, col)),
+                    format!("{why} (value: {})", shown(&record, col)),
                     "save the file as UTF-8",
                 ),
             }
@@ -421,15 +444,18 @@ pub(super) fn read(
                     Severity::Error,
                     Kind::BadFloat,
                     match parsed {
-                        Ok(_) => format!("the float factor must be in (0, 1] (value: {text:?})"),
-                        Err(why) => format!("{why} (value: {text:?})"),
+                        Ok(_) => format!(
+                            "the float factor must be in (0, 1] (value: {})",
+                            quote(text)
+                        ),
+                        Err(why) => format!("{why} (value: {})", quote(text)),
                     },
                     "write the investable-weight factor as a fraction, e.g. 0.85",
                 ),
                 Err(why) => row.add(
                     Severity::Error,
                     Kind::BadFloat,
-                    format!("{why} (value: {:?})", shown(&record, col)),
+                    format!("{why} (value: {})", shown(&record, col)),
                     "save the file as UTF-8",
                 ),
             }
@@ -459,15 +485,18 @@ pub(super) fn read(
                     Severity::Error,
                     Kind::BadDivisor,
                     match parsed {
-                        Ok(_) => format!("the divisor must be greater than 0 (value: {text:?})"),
-                        Err(why) => format!("{why} (value: {text:?})"),
+                        Ok(_) => format!(
+                            "the divisor must be greater than 0 (value: {})",
+                            quote(text)
+                        ),
+                        Err(why) => format!("{why} (value: {})", quote(text)),
                     },
                     "fix the divisor or leave the cell empty",
                 ),
                 Err(why) => row.add(
                     Severity::Error,
                     Kind::BadDivisor,
-                    format!("{why} (value: {:?})", shown(&record, col)),
+                    format!("{why} (value: {})", shown(&record, col)),
                     "save the file as UTF-8",
                 ),
             }

@@ -12,12 +12,41 @@ const SYMBOL: &[&str] = &["symbol", "ticker", "code"];
 /// Reads `--actions FILE` (`date,symbol,action,value`), sorted by date then symbol.
 ///
 /// With `members`, actions of symbols that are not on the list are skipped: they cannot affect
-/// the index.
+/// the index. Two actions of the same kind for the same symbol and date are an error (see
+/// [`read_actions_with_duplicates`]).
 pub fn read_actions(
     source: &Source,
     dates: &DateParser,
     symbols: &mut Symbols,
     members: Option<&MemberList>,
+) -> Result<Vec<Action>, DataError> {
+    read_actions_inner(source, dates, symbols, members, None)
+}
+
+/// A second action of the same kind for the same symbol and date: the later row, and the
+/// error [`read_actions`] gives for it.
+pub type DuplicateAction = (Action, DataError);
+
+/// Like [`read_actions`], but a second action of the same kind for the same symbol and date is
+/// not an error: it is returned beside the actions (the later row, with the error
+/// [`read_actions`] would give), and left out of them. For `idx check`, which lists it as a
+/// finding.
+pub fn read_actions_with_duplicates(
+    source: &Source,
+    dates: &DateParser,
+    symbols: &mut Symbols,
+) -> Result<(Vec<Action>, Vec<DuplicateAction>), DataError> {
+    let mut duplicates = Vec::new();
+    let actions = read_actions_inner(source, dates, symbols, None, Some(&mut duplicates))?;
+    Ok((actions, duplicates))
+}
+
+fn read_actions_inner(
+    source: &Source,
+    dates: &DateParser,
+    symbols: &mut Symbols,
+    members: Option<&MemberList>,
+    mut duplicates: Option<&mut Vec<DuplicateAction>>,
 ) -> Result<Vec<Action>, DataError> {
     let mut t = Table::open(source)?;
     let date_col = t.require(&["date"], None, None, "")?;
@@ -25,6 +54,8 @@ pub fn read_actions(
     let kind_col = t.require(&["action", "type"], None, None, "")?;
     let value_col = t.require(&["value", "ratio", "amount"], None, None, "")?;
     let mut actions = Vec::new();
+    // (date, symbol, kind) → the line of its first row.
+    let mut seen: BTreeMap<(NaiveDate, u32, u8), u64> = BTreeMap::new();
     while t.next()? {
         let name = t.symbol(sym_col)?;
         let symbol = match members {
@@ -48,20 +79,60 @@ pub fn read_actions(
             }
         };
         if value <= Decimal::ZERO {
-            let what = match kind {
-                ActionKind::Split(_) => "a split ratio must be greater than 0",
-                _ => "a dividend must be greater than 0",
+            let (what, hint) = match kind {
+                ActionKind::Split(_) => (
+                    "a split ratio must be greater than 0",
+                    "a split's value is new shares per old share: 2 for 2-for-1, 0.1 for 1-for-10",
+                ),
+                ActionKind::SpecialDividend(_) => (
+                    "a special dividend must be greater than 0",
+                    "a special dividend's value is the cash paid per share, a positive amount \
+                     such as 1.25",
+                ),
+                ActionKind::Dividend(_) => (
+                    "a dividend must be greater than 0",
+                    "a dividend's value is the cash paid per share, a positive amount such as \
+                     0.25",
+                ),
             };
-            return Err(t.error(value_col, what).hint(
-                "a split's value is new shares per old share: 2 for 2-for-1, 0.1 for 1-for-10",
-            ));
+            return Err(t.error(value_col, what).hint(hint));
         }
-        actions.push(Action {
+        let (code, label, combined) = match kind {
+            ActionKind::Split(_) => (0, "split", "the product of the split ratios"),
+            ActionKind::SpecialDividend(_) => {
+                (1, "special dividend", "the sum of the amounts per share")
+            }
+            ActionKind::Dividend(_) => (2, "dividend", "the sum of the amounts per share"),
+        };
+        let action = Action {
             date,
             symbol,
             kind,
             line: t.line(),
-        });
+        };
+        if let Some(&first) = seen.get(&(date, symbol, code)) {
+            let e = t
+                .error(
+                    kind_col,
+                    format!(
+                        "a second {label} for {} on {date} (also on line {first})",
+                        symbols.name(symbol)
+                    ),
+                )
+                .hint(format!(
+                    "keep one row per symbol, date and action; if two events really happened \
+                     that day, combine them into one row whose value is {combined}"
+                ));
+            match duplicates.as_deref_mut() {
+                Some(list) => {
+                    list.push((action, e));
+                    continue;
+                }
+                None => return Err(e),
+            }
+        }
+        seen.insert((date, symbol, code), action.line);
+        actions.push(action);
     }
     actions.sort_by_key(|a| (a.date, a.symbol, a.line));
     Ok(actions)

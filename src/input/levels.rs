@@ -40,6 +40,21 @@ pub struct LevelColumns {
     pub series: Vec<String>,
 }
 
+/// Where the levels of a result table come from, when it was computed rather than read: a
+/// level of 0 is then a level rounded to 0 as written, and the message says so (naming the
+/// date and the series, as the table has no file lines).
+#[derive(Clone, Debug, Default)]
+pub struct Computed {
+    /// `(column header, what the column is)`, e.g. `("level", "price-weighted level")`.
+    pub labels: Vec<(String, String)>,
+    /// The decimals the levels are rounded to.
+    pub decimals: u32,
+    /// What needs levels above 0, e.g. `returns`.
+    pub need: String,
+    /// What to do about it.
+    pub hint: String,
+}
+
 struct Builder<'a> {
     file: String,
     headers: Vec<String>,
@@ -47,6 +62,7 @@ struct Builder<'a> {
     cols: Vec<usize>,
     dates: &'a DateParser,
     out: LevelSeries,
+    computed: Option<&'a Computed>,
 }
 
 impl<'a> Builder<'a> {
@@ -65,7 +81,10 @@ impl<'a> Builder<'a> {
             DataError::new(format!("missing column {what}"))
                 .file(&file)
                 .line(1)
-                .hint(format!("{flag} (columns found: {})", headers.join(", ")))
+                .hint(format!(
+                    "{flag} (columns found: {})",
+                    crate::error::escape_names(&headers)
+                ))
         };
         let date_name = columns.date.as_deref().unwrap_or("date");
         let date_col = find(date_name).ok_or_else(|| {
@@ -112,6 +131,7 @@ impl<'a> Builder<'a> {
             cols,
             dates,
             out,
+            computed: None,
         })
     }
 
@@ -151,19 +171,34 @@ impl<'a> Builder<'a> {
         for k in 0..self.cols.len() {
             let col = self.cols[k];
             let text = cell(col);
-            let level = match parse_decimal(text) {
-                Ok(v) if v > Decimal::ZERO => v,
-                Ok(_) => {
+            let level = match (parse_decimal(text), self.computed) {
+                (Ok(v), _) if v > Decimal::ZERO => v,
+                (Ok(_), Some(c)) => {
+                    let header = self.headers[col].trim();
+                    let label = c
+                        .labels
+                        .iter()
+                        .find(|(h, _)| h == header)
+                        .map_or(header, |(_, l)| l.as_str());
+                    return Err(DataError::new(format!(
+                        "the {label} on {date} is {text} when rounded to {} decimals, and {} \
+                         need levels greater than 0",
+                        c.decimals, c.need
+                    ))
+                    .file(&self.file)
+                    .hint(c.hint.clone()));
+                }
+                (Ok(_), None) => {
                     return Err(self
                         .error(line, col, text, "a level must be greater than 0")
                         .hint("fix the level, or choose the level columns with --column"))
                 }
-                Err(_) if text.is_empty() => {
+                (Err(_), _) if text.is_empty() => {
                     return Err(self
                         .error(line, col, text, "the level is empty")
                         .hint("fill in the level or remove the row; choose columns with --column"))
                 }
-                Err(why) => {
+                (Err(why), _) => {
                     return Err(self
                         .error(line, col, text, why)
                         .hint("choose the level columns with --column"))
@@ -208,8 +243,20 @@ pub fn levels_from_table(
     name: &str,
     columns: &LevelColumns,
 ) -> Result<LevelSeries, DataError> {
+    levels_from_computed(table, name, columns, None)
+}
+
+/// [`levels_from_table`] for a table computed from constituent data (`name` is the prices
+/// file): a level that rounds to 0 is reported with its date and series, as `computed` says.
+pub fn levels_from_computed(
+    table: &output::Table,
+    name: &str,
+    columns: &LevelColumns,
+    computed: Option<&Computed>,
+) -> Result<LevelSeries, DataError> {
     let dates = DateParser::default();
     let mut b = Builder::new(name.to_string(), table.headers.clone(), columns, &dates)?;
+    b.computed = computed;
     for (i, row) in table.rows.iter().enumerate() {
         let cells: Vec<&str> = row.iter().map(output::Cell::text).collect();
         b.row(i as u64 + 2, &cells)?;

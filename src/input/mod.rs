@@ -7,10 +7,16 @@ mod levels;
 mod parallel;
 mod prices;
 
-pub use aux::{read_actions, read_column_map, read_constituents, read_divisors, read_shares};
-pub use levels::{levels_from_table, read_levels, LevelColumns, LevelSeries, NOT_SERIES};
+pub use aux::{
+    read_actions, read_actions_with_duplicates, read_column_map, read_constituents, read_divisors,
+    read_shares, DuplicateAction,
+};
+pub use levels::{
+    levels_from_computed, levels_from_table, read_levels, Computed, LevelColumns, LevelSeries,
+    NOT_SERIES,
+};
 pub(crate) use parallel::{read_parallel, Chunk};
-pub(crate) use prices::{check_day, PriceReader, Row, RowParser};
+pub(crate) use prices::{check_day, wide_symbols, PriceReader, Row, RowParser};
 pub use prices::{read_prices, ColumnNames, PriceData, PriceDay};
 
 use crate::calc::SymbolId;
@@ -64,6 +70,14 @@ impl Source {
             })?),
         };
         let mut buffered = BufReader::with_capacity(1 << 16, raw);
+        {
+            let head = buffered.fill_buf().map_err(|e| {
+                DataError::new(format!("cannot read the file: {e}")).file(self.name())
+            })?;
+            if let Some(form) = utf16(head) {
+                return Err(self.utf16_error(form));
+            }
+        }
         // Old Mac files end lines with a lone \r: read them as \n.
         let cr_only = {
             let head = buffered.fill_buf().map_err(|e| {
@@ -103,6 +117,54 @@ impl Source {
         } else {
             Ok((text, shift_jis))
         }
+    }
+}
+
+impl Source {
+    /// The error for a UTF-16 file: `form` is the `iconv` name of its encoding.
+    fn utf16_error(&self, form: &str) -> DataError {
+        let (file, converted) = match self {
+            Source::Stdin => ("FILE".to_string(), "FILE.utf8.csv".to_string()),
+            Source::Path(p) => {
+                let name = p.display().to_string();
+                let converted = match name.strip_suffix(".csv") {
+                    Some(stem) => format!("{stem}.utf8.csv"),
+                    None => format!("{name}.utf8.csv"),
+                };
+                (name, converted)
+            }
+        };
+        DataError::new("UTF-16 is not supported: convert the file to UTF-8")
+            .file(self.name())
+            .hint(format!(
+                "convert it, e.g. with: iconv -f {form} -t UTF-8 {file} > {converted}"
+            ))
+    }
+}
+
+/// Whether `head`, the start of a file, is UTF-16 text: it starts with a UTF-16 byte-order
+/// mark, or its first line has a NUL byte in every other position (ASCII text in UTF-16
+/// without a mark). Returns the encoding's name for `iconv`: `UTF-16` when the mark says the
+/// byte order, else `UTF-16LE` or `UTF-16BE`.
+fn utf16(head: &[u8]) -> Option<&'static str> {
+    if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
+        return Some("UTF-16");
+    }
+    let line = &head[..memchr::memchr(b'\n', head).unwrap_or(head.len()).min(256)];
+    if line.len() < 4 {
+        return None;
+    }
+    let zero_at = |parity: usize| {
+        line.iter()
+            .enumerate()
+            .all(|(i, &b)| (b == 0) == (i % 2 == parity))
+    };
+    if zero_at(1) {
+        Some("UTF-16LE")
+    } else if zero_at(0) {
+        Some("UTF-16BE")
+    } else {
+        None
     }
 }
 
@@ -275,9 +337,9 @@ impl Header<'_> {
             [a, b, ..] => Err(DataError::new(format!(
                 "columns {} ('{}') and {} ('{}') both name the {} column",
                 a + 1,
-                self.headers[*a],
+                crate::error::escape_name(&self.headers[*a]),
                 b + 1,
-                self.headers[*b],
+                crate::error::escape_name(&self.headers[*b]),
                 names[0]
             ))
             .file(self.file)
@@ -306,11 +368,11 @@ impl Header<'_> {
             let hint = match flag {
                 Some(flag) => format!(
                     "rename the column in the header, or name it with {flag} (columns found: {})",
-                    self.headers.join(", ")
+                    crate::error::escape_names(self.headers)
                 ),
                 None => format!(
                     "add the column to the header (columns found: {})",
-                    self.headers.join(", ")
+                    crate::error::escape_names(self.headers)
                 ),
             };
             DataError::new(format!("missing required column {wanted}{why}"))
@@ -556,18 +618,26 @@ impl<'a> Cells<'a> {
 
     /// A decimal in column `col`, `None` if the cell is empty.
     pub(crate) fn opt_decimal(&self, col: usize) -> Result<Option<Decimal>, DataError> {
-        if let Some(d) = parse_small_decimal(self.raw(col)) {
-            return Ok(Some(d));
+        let raw = self.raw(col);
+        // The fast path only for cells without the separator (with `--thousands .`, "1.234"
+        // is 1234, not 1.234).
+        if !self.thousands.is_some_and(|sep| raw.contains(&sep)) {
+            if let Some(d) = parse_small_decimal(raw) {
+                return Ok(Some(d));
+            }
         }
         let text = self.text(col)?;
-        let stripped;
         let text = match self.thousands {
-            Some(sep) if text.as_bytes().contains(&sep) => {
-                stripped = text.replace(char::from(sep), "");
-                stripped.as_str()
-            }
-            _ => text,
+            Some(sep) => strip_thousands(text, sep).map_err(|why| {
+                self.error(col, why).hint(format!(
+                    "group the digits before the decimal point in threes ({}), or write the \
+                     number without separators",
+                    grouped_example(sep)
+                ))
+            })?,
+            None => std::borrow::Cow::Borrowed(text),
         };
+        let text = text.as_ref();
         if text.is_empty() {
             return Ok(None);
         }
@@ -616,6 +686,61 @@ impl<'a> Cells<'a> {
         }
         Ok(s)
     }
+}
+
+/// `1,234,567.89` written with the thousands separator `sep` (with `.` as the separator, the
+/// number has no fractional part).
+fn grouped_example(sep: u8) -> String {
+    if sep == b'.' {
+        "1.234.567".to_string()
+    } else {
+        let s = char::from(sep);
+        format!("1{s}234{s}567.89")
+    }
+}
+
+/// Removes the thousands separator `sep` from the number `text`, the one rule of every reader
+/// of `--thousands` (the prices file's readers, parallel or not, and `idx check`). Where `text`
+/// has the separator, its digits before the decimal point (or the exponent) must be grouped in
+/// threes: a first group of 1 to 3 digits, then groups of exactly 3 digits; no separator
+/// leads, trails, is doubled, or stands after the decimal point. `"20,5"` and `"2,0,0.0"` are
+/// refused, not read as 205 and 200. Text without the separator is returned as it is.
+pub(crate) fn strip_thousands(text: &str, sep: u8) -> Result<std::borrow::Cow<'_, str>, String> {
+    use std::borrow::Cow;
+    if !text.as_bytes().contains(&sep) {
+        return Ok(Cow::Borrowed(text));
+    }
+    let misplaced = || {
+        format!(
+            "misplaced thousands separator {:?}: the digits before the decimal point must be \
+             grouped in threes, as in {}",
+            char::from(sep),
+            grouped_example(sep)
+        )
+    };
+    let body = text.strip_prefix(['-', '+']).unwrap_or(text);
+    let end = body
+        .bytes()
+        .position(|c| c == b'e' || c == b'E' || (c == b'.' && sep != b'.'))
+        .unwrap_or(body.len());
+    let (integer, rest) = body.split_at(end);
+    if rest.as_bytes().contains(&sep) {
+        return Err(misplaced());
+    }
+    for (i, group) in integer.split(char::from(sep)).enumerate() {
+        if !group.bytes().all(|c| c.is_ascii_digit()) {
+            return Err("not a decimal number".to_string());
+        }
+        let ok = if i == 0 {
+            (1..=3).contains(&group.len())
+        } else {
+            group.len() == 3
+        };
+        if !ok {
+            return Err(misplaced());
+        }
+    }
+    Ok(Cow::Owned(text.replace(char::from(sep), "")))
 }
 
 /// Parses a plain decimal of at most 18 digits (`-123.45`) straight from its bytes.
@@ -757,12 +882,62 @@ mod tests {
     }
 
     #[test]
+    fn thousands_groups_are_three_digits() {
+        let ok = |t: &str, sep: u8| strip_thousands(t, sep).map(|c| c.into_owned());
+        assert_eq!(ok("1,234.50", b','), Ok("1234.50".into()));
+        assert_eq!(ok("-12,345,678", b','), Ok("-12345678".into()));
+        assert_eq!(ok("+999,000.125", b','), Ok("+999000.125".into()));
+        assert_eq!(ok("1,234e3", b','), Ok("1234e3".into()));
+        assert_eq!(ok("101.25", b','), Ok("101.25".into()));
+        assert_eq!(ok("1.234.567", b'.'), Ok("1234567".into()));
+        assert_eq!(ok("1 234,5", b' '), Err("not a decimal number".into()));
+        assert_eq!(ok("1'234.5", b'\''), Ok("1234.5".into()));
+        let misplaced = "misplaced thousands separator ',': the digits before the decimal point \
+                         must be grouped in threes, as in 1,234,567.89";
+        for bad in [
+            "20,5",
+            "2,0,0.0",
+            ",123",
+            "123,",
+            "1,,234",
+            "1234,567",
+            "1,23",
+            "1,2345",
+            "1,234.5,6",
+            "1,234.567,8",
+            "-,123",
+            "12,345e1,0",
+        ] {
+            assert_eq!(ok(bad, b','), Err(misplaced.into()), "{bad}");
+        }
+        assert_eq!(ok("1,2a4", b','), Err("not a decimal number".into()));
+        // With '.' as the separator there is no fractional part: 101.25 is refused.
+        assert!(ok("101.25", b'.').unwrap_err().contains("as in 1.234.567"));
+    }
+
+    #[test]
     fn dates_iso_and_custom() {
         let p = DateParser::new(Some("%m/%d/%Y".into()));
         assert_eq!(p.parse("1/7/2011"), NaiveDate::from_ymd_opt(2011, 1, 7));
         assert_eq!(p.parse("2011-01-07"), NaiveDate::from_ymd_opt(2011, 1, 7));
         assert_eq!(DateParser::default().parse("2023-02-29"), None);
         assert_eq!(DateParser::default().parse("1/7/2011"), None);
+    }
+
+    #[test]
+    fn utf16_is_recognised_by_its_mark_or_its_nul_bytes() {
+        assert_eq!(utf16(b"\xFF\xFEd\0a\0"), Some("UTF-16"));
+        assert_eq!(utf16(b"\xFE\xFF\0d\0a"), Some("UTF-16"));
+        // No mark: NUL in every odd position is little-endian, every even one big-endian.
+        assert_eq!(utf16(b"d\0a\0t\0e\0\n\0"), Some("UTF-16LE"));
+        assert_eq!(utf16(b"\0d\0a\0t\0e\0\n"), Some("UTF-16BE"));
+        // UTF-8, a stray NUL in the header, a NUL on a later line, or a line too short to
+        // judge: not UTF-16.
+        assert_eq!(utf16(b"date,symbol,price\n"), None);
+        assert_eq!(utf16(b"date,sym\0bol,price\n"), None);
+        assert_eq!(utf16(b"date,symbol\nx\0y\0z\0"), None);
+        assert_eq!(utf16(b"d\0\n"), None);
+        assert_eq!(utf16(b"\xEF\xBB\xBFdate\n"), None);
     }
 
     #[test]

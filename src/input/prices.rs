@@ -642,7 +642,7 @@ fn check_rows(
         if let Some((s0, line0)) = previous.filter(|p| p.0 == symbol) {
             return Err(DataError::new(format!(
                 "duplicate row for {} on {date} (also on line {line0})",
-                symbols.name(s0)
+                crate::error::escape_name(symbols.name(s0))
             ))
             .file(file)
             .line(line)
@@ -669,6 +669,29 @@ fn check_rows(
     Ok(divisor)
 }
 
+/// The symbol columns of a wide file: every column but the date column, with its header. A
+/// column without a name is an error (its prices would belong to no symbol).
+pub(crate) fn wide_symbols(t: &Table, date_col: usize) -> Result<Vec<(usize, String)>, DataError> {
+    let mut out = Vec::new();
+    for (i, h) in t.headers().iter().enumerate() {
+        if i == date_col {
+            continue;
+        }
+        if h.is_empty() {
+            return Err(DataError::new(format!(
+                "column {} of the header has no name: in a wide file every column after the \
+                 date holds one symbol's prices",
+                i + 1
+            ))
+            .file(t.name())
+            .line(1)
+            .hint("write the symbol in the header, or remove the column"));
+        }
+        out.push((i, h.clone()));
+    }
+    Ok(out)
+}
+
 /// Reads a wide prices file: `date` and one price column per symbol (other known columns:
 /// none). An empty cell is a symbol without a price that date; shares come from `--shares`.
 fn read_wide(
@@ -681,22 +704,22 @@ fn read_wide(
     let mut t = Table::open_with(source, &columns.text)?;
     let date_col = t.require(&["date"], columns.date.as_deref(), Some("--date-col"), "")?;
     let mut cols: Vec<(usize, SymbolId)> = Vec::new();
-    for (i, h) in t.headers().to_vec().iter().enumerate() {
-        if i == date_col || h.is_empty() {
-            continue;
-        }
+    for (i, h) in wide_symbols(&t, date_col)? {
         let id = match members {
-            Some(list) => match symbols.get(h).filter(|&s| list.contains(s)) {
+            Some(list) => match symbols.get(&h).filter(|&s| list.contains(s)) {
                 Some(s) => s,
                 None => continue,
             },
-            None => symbols.intern(h),
+            None => symbols.intern(&h),
         };
         if cols.iter().any(|c| c.1 == id) {
-            return Err(DataError::new(format!("the symbol {h} heads two columns"))
-                .file(t.name())
-                .line(1)
-                .hint("keep one price column per symbol"));
+            return Err(DataError::new(format!(
+                "the symbol {} heads two columns",
+                crate::error::escape_name(&h)
+            ))
+            .file(t.name())
+            .line(1)
+            .hint("keep one price column per symbol"));
         }
         cols.push((i, id));
     }
