@@ -448,3 +448,20 @@ mod agreement {
         }
     }
 }
+
+#[test]
+fn the_readme_example_is_real_output() {
+    let readme = fs::read_to_string(repo("README.md")).unwrap();
+    let start = readme
+        .find("$ idx compute -m cw data/prices.csv --from 2025-03-31\n")
+        .expect("the example");
+    let block = &readme[start..];
+    let block = &block[..block.find("```").unwrap()];
+    let mut lines = block.lines();
+    let command = lines.next().unwrap().strip_prefix("$ idx ").unwrap();
+    let expected: Vec<&str> = lines.collect();
+    let (code, out, err) = run(&repo(""), &command.split(' ').collect::<Vec<_>>());
+    assert_eq!(code, 0);
+    let actual: Vec<&str> = out.lines().chain(err.lines()).collect();
+    assert_eq!(actual, expected);
+}
