@@ -1,4 +1,4 @@
-//! The command line (clap definitions only). [`crate::app`] turns these raw values into a
+//! The command line (clap definitions only). [`crate::cmd`] turns these raw values into a
 //! validated request.
 
 use chrono::NaiveDate;

@@ -7,14 +7,15 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 #![warn(missing_docs)]
 
-pub mod app;
 pub mod calc;
 pub mod chart;
 pub mod check;
 pub mod cli;
+pub mod cmd;
 pub mod error;
 pub mod input;
 pub mod output;
+pub mod pipeline;
 pub mod report;
 
 pub use error::{DataError, Error};

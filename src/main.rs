@@ -15,7 +15,7 @@ fn main() -> ExitCode {
         }
     };
     let mut warn = |msg: &str| eprintln!("warning: {msg}");
-    match idx::app::run(cli, &mut warn) {
+    match idx::cmd::run(cli, &mut warn) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(e) => {

@@ -441,9 +441,9 @@ fn run_in_process(args: &[String]) -> bool {
     let mut warn = |_: &str| {};
     match cli.command {
         idx::cli::Command::Compute(a) => {
-            if let Ok(req) = idx::app::compute_request(a) {
-                if let Ok(run) = idx::app::compute_index(&req.input, &mut warn) {
-                    let t = idx::app::compute_table(&run, 2, None, None);
+            if let Ok(req) = idx::cmd::args::compute_request(a) {
+                if let Ok(run) = idx::pipeline::compute_index(&req.input, &mut warn) {
+                    let t = idx::output::compute_table(&run, 2, None, None);
                     let _ = t.render(idx::output::Format::Json);
                     return true;
                 }
@@ -451,7 +451,7 @@ fn run_in_process(args: &[String]) -> bool {
             false
         }
         idx::cli::Command::Check(a) => {
-            if let Ok(req) = idx::check::check_request(a) {
+            if let Ok(req) = idx::cmd::check::request(a) {
                 if let Ok(report) = idx::check::check(&req) {
                     let _ = idx::check::render(&report, idx::check::CheckFormat::Table);
                     let _ = idx::check::render(&report, idx::check::CheckFormat::Json);

@@ -1,5 +1,5 @@
 //! Property tests of the calculation, through the path users take: CSV files on disk →
-//! `idx::app::compute_index` (the input readers, then the engine).
+//! `idx::pipeline::compute_index` (the input readers, then the engine).
 //!
 //! Random valid data: 2–5 symbols over 10–40 business days (random start in 2024, so quarter
 //! ends, month ends and third Fridays fall inside), prices with 2 decimals following a random
@@ -14,9 +14,9 @@
 //! apart right at a rounding boundary, within 1e-22 relative (see [`agree`]).
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
-use idx::app::{compute_index, IndexRun, InputRequest};
 use idx::calc::{IndexSpec, Method, Rebalance};
 use idx::input::{ColumnNames, DateParser, Source};
+use idx::pipeline::{compute_index, IndexRun, InputRequest};
 use proptest::prelude::*;
 use proptest::sample::{select, Index};
 use rust_decimal::{Decimal, RoundingStrategy};

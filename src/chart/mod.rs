@@ -15,11 +15,7 @@ pub mod ticks;
 pub use data::{read, ChartData, ReadOptions, Series};
 pub use draw::{png, svg, Style};
 
-use crate::cli::{ChartArgs, ChartFormatArg};
 use crate::error::{DataError, Error};
-use crate::input::{DateParser, Source};
-use rust_decimal::Decimal;
-use std::io::IsTerminal;
 use std::path::PathBuf;
 
 /// The image format.
@@ -32,7 +28,8 @@ pub enum ChartFormat {
 }
 
 impl ChartFormat {
-    fn name(self) -> &'static str {
+    /// `svg` or `png`, as a file extension.
+    pub fn name(self) -> &'static str {
         match self {
             ChartFormat::Svg => "svg",
             ChartFormat::Png => "png",
@@ -53,98 +50,6 @@ pub struct ChartRequest {
     pub output: Option<PathBuf>,
 }
 
-/// Validates `idx chart`'s flags.
-pub fn chart_request(args: ChartArgs) -> Result<ChartRequest, Error> {
-    let flag = args.format.map(|f| match f {
-        ChartFormatArg::Svg => ChartFormat::Svg,
-        ChartFormatArg::Png => ChartFormat::Png,
-    });
-    let to_stdout = args.output.as_os_str() == "-";
-    let format = if to_stdout {
-        let format = flag.unwrap_or(ChartFormat::Svg);
-        if format == ChartFormat::Png && std::io::stdout().is_terminal() {
-            return Err(Error::usage(
-                "refusing to write a PNG image to the terminal",
-                "write it to a file with -o chart.png, or pipe stdout into a file or program",
-            ));
-        }
-        format
-    } else {
-        let ext = args
-            .output
-            .extension()
-            .map(|e| e.to_string_lossy().to_lowercase());
-        let from_ext = match ext.as_deref() {
-            Some("svg") => Some(ChartFormat::Svg),
-            Some("png") => Some(ChartFormat::Png),
-            _ => None,
-        };
-        match (from_ext, flag) {
-            (Some(e), Some(f)) if e != f => {
-                return Err(Error::usage(
-                    format!(
-                        "--format {} contradicts the extension of {}",
-                        f.name(),
-                        args.output.display()
-                    ),
-                    format!("name the file .{} or drop --format", f.name()),
-                ))
-            }
-            (Some(e), _) => e,
-            (None, Some(f)) => f,
-            (None, None) => {
-                return Err(Error::usage(
-                    format!(
-                        "cannot tell the image format from the name {}: it needs the extension \
-                         .svg or .png",
-                        args.output.display()
-                    ),
-                    "name the file chart.svg or chart.png, or give --format svg|png",
-                ))
-            }
-        }
-    };
-    if let Some(base) = args.rebase {
-        if base <= Decimal::ZERO {
-            return Err(Error::usage(
-                format!("--rebase must be greater than 0, got {base}"),
-                "give the value every series starts from, such as 100",
-            ));
-        }
-    }
-    let source = Source::from_arg(args.file.as_deref().unwrap_or("-"));
-    if source == Source::Stdin && std::io::stdin().is_terminal() {
-        return Err(Error::usage(
-            "no input file given and stdin is a terminal",
-            "give a CSV file, or pipe one in: idx compute -m cw prices.csv | idx chart -o chart.svg",
-        ));
-    }
-    Ok(ChartRequest {
-        read: ReadOptions {
-            source,
-            date_col: args.date_col,
-            dates: DateParser::new(args.date_format),
-            columns: args
-                .column
-                .into_iter()
-                .map(|c| c.trim().to_string())
-                .filter(|c| !c.is_empty())
-                .collect(),
-            log: args.log,
-            rebase: args.rebase,
-        },
-        style: Style {
-            title: args.title,
-            y_label: args.y_label,
-            log: args.log,
-            width: args.width,
-            height: args.height,
-        },
-        format,
-        output: (!to_stdout).then_some(args.output),
-    })
-}
-
 /// Draws the chart in `format`.
 pub fn render(data: &ChartData, style: &Style, format: ChartFormat) -> Result<Vec<u8>, Error> {
     let bytes = match format {
@@ -156,21 +61,4 @@ pub fn render(data: &ChartData, style: &Style, format: ChartFormat) -> Result<Ve
             .hint("this is a bug in idx: please report it with the input")
             .into()
     })
-}
-
-/// Runs `idx chart`: reads the data, draws it and writes the image.
-pub fn run(req: &ChartRequest) -> Result<(), Error> {
-    let data = read(&req.read)?;
-    let mut style = req.style.clone();
-    if style.y_label.is_none() {
-        if let Some(base) = req.read.rebase {
-            style.y_label = Some(format!(
-                "rebased to {} on {}",
-                base.normalize(),
-                data.dates[0]
-            ));
-        }
-    }
-    let bytes = render(&data, &style, req.format)?;
-    crate::output::emit(&bytes, req.output.as_deref())
 }

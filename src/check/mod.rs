@@ -16,11 +16,9 @@ mod render;
 mod series;
 
 use crate::calc::SharesSchedule;
-use crate::cli::{CheckArgs, ReportFormatArg};
 use crate::error::{DataError, Error};
 use crate::input::{self, DateParser, Source, Symbols, TextFormat};
 use chrono::NaiveDate;
-use std::io::IsTerminal;
 use std::path::PathBuf;
 
 pub use render::{render, CheckFormat};
@@ -283,65 +281,6 @@ fn plural(n: usize, what: &str) -> String {
     }
 }
 
-/// Validates `idx check`'s flags.
-pub fn check_request(args: CheckArgs) -> Result<CheckRequest, Error> {
-    if args.stale_days == 1 {
-        return Err(Error::usage(
-            "--stale-days must be 0 (off) or at least 2",
-            "a price is stale when it is the same on N consecutive dates, e.g. --stale-days 5",
-        ));
-    }
-    let prices = Source::from_arg(args.prices.as_deref().unwrap_or("-"));
-    let aux = |a: &Option<String>| a.as_deref().map(Source::from_arg);
-    let (actions, shares) = (aux(&args.actions), aux(&args.shares));
-    let stdin_users = [Some(&prices), actions.as_ref(), shares.as_ref()]
-        .iter()
-        .filter(|s| matches!(s, Some(Source::Stdin)))
-        .count();
-    if stdin_users > 1 {
-        return Err(Error::usage(
-            "more than one input reads stdin ('-' or no prices file)",
-            "give the other inputs as files",
-        ));
-    }
-    if prices == Source::Stdin && std::io::stdin().is_terminal() {
-        return Err(Error::usage(
-            "no prices file given and stdin is a terminal",
-            "give a prices file, or pipe one in: cat prices.csv | idx check",
-        ));
-    }
-    let format = match args.format {
-        Some(ReportFormatArg::Table) => CheckFormat::Table,
-        Some(ReportFormatArg::Markdown) => CheckFormat::Markdown,
-        Some(ReportFormatArg::Csv) => CheckFormat::Csv,
-        Some(ReportFormatArg::Json) => CheckFormat::Json,
-        None if args.output.is_none() && std::io::stdout().is_terminal() => CheckFormat::Table,
-        None => CheckFormat::Csv,
-    };
-    let names = crate::app::column_names(&args.columns)?;
-    Ok(CheckRequest {
-        text: names.text,
-        prices,
-        columns: CheckColumns {
-            date: names.date,
-            symbol: names.symbol,
-            price: names.price,
-            shares: names.shares,
-        },
-        date_format: args.columns.date_format,
-        wide: names.wide,
-        actions,
-        shares,
-        thresholds: Thresholds {
-            stale_days: args.stale_days,
-            ..Thresholds::default()
-        },
-        strict: args.strict,
-        format,
-        output: args.output,
-    })
-}
-
 /// Checks the input files of `req`. An `Err` is a problem that prevents reading at all (a
 /// missing file or column, an empty file, a bad actions or shares file); everything else is a
 /// finding in the report.
@@ -477,16 +416,6 @@ fn check_long(req: &CheckRequest, wide: Option<read::WideOrigin<'_>>) -> Result<
         dates: dates_count,
         findings,
     })
-}
-
-/// Runs `idx check`: writes the report, then fails (exit 1) if it holds errors, or anything
-/// with `--strict`.
-pub fn run(args: CheckArgs) -> Result<(), Error> {
-    let req = check_request(args)?;
-    let report = check(&req)?;
-    let bytes = render(&report, req.format);
-    crate::output::emit(&bytes, req.output.as_deref())?;
-    verdict(&report, req.strict, req.output.as_deref())
 }
 
 /// The run's outcome for a written report: an error if it holds errors, or any finding with

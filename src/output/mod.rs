@@ -3,7 +3,11 @@
 //! Rounding happens here and only here: half away from zero to the requested number of
 //! decimals (`--decimals`), with trailing zeros kept so a column lines up (`1000.00`).
 
+pub mod index;
+pub mod returns;
 pub mod text;
+
+pub use index::{compute_table, level_labels};
 
 use crate::error::Error;
 use rust_decimal::{Decimal, RoundingStrategy};

@@ -1,0 +1,257 @@
+//! Raw flags → validated requests, in one place.
+
+use crate::calc::{IndexSpec, Method, Rebalance};
+use crate::cli::{ComputeArgs, FormatArg, InputArgs, MethodArg, OutputArgs, RebalanceArg};
+use crate::error::Error;
+use crate::input::{self, ColumnNames, DateParser, Source};
+use crate::output::Format;
+use crate::pipeline::{check_divisor_methods, InputRequest};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+/// Where and how to write data.
+#[derive(Debug, Clone)]
+pub struct OutputRequest {
+    /// Decimals for levels.
+    pub decimals: u32,
+    /// CSV or JSON.
+    pub format: Format,
+    /// A file to write atomically; `None`: stdout.
+    pub path: Option<PathBuf>,
+}
+
+/// A validated `idx compute`.
+#[derive(Debug, Clone)]
+pub struct ComputeRequest {
+    /// The input and the index.
+    pub input: InputRequest,
+    /// First date written.
+    pub from: Option<NaiveDate>,
+    /// Last date written.
+    pub to: Option<NaiveDate>,
+    /// The output.
+    pub output: OutputRequest,
+    /// `--group-by COLUMN`: one index per value of the column.
+    pub group_by: Option<String>,
+    /// `--check`: refuse input in which idx check finds anything.
+    pub check: bool,
+}
+
+fn method(m: MethodArg) -> Method {
+    match m {
+        MethodArg::PriceWeighted => Method::PriceWeighted,
+        MethodArg::CapWeighted => Method::CapWeighted,
+        MethodArg::EqualWeighted => Method::EqualWeighted,
+    }
+}
+
+/// Validates the input flags.
+pub fn input_request(args: InputArgs) -> Result<InputRequest, Error> {
+    let mut methods: Vec<Method> = Vec::new();
+    for m in args.method.iter().copied().map(method) {
+        if methods.contains(&m) {
+            return Err(Error::usage(
+                format!("--method names {} twice", m.name()),
+                "list each method once",
+            ));
+        }
+        methods.push(m);
+    }
+    let equal = methods.contains(&Method::EqualWeighted);
+    if !equal && (args.rebalance.is_some() || !args.rebalance_dates.is_empty()) {
+        return Err(Error::usage(
+            "--rebalance and --rebalance-dates apply only to --method equal-weighted",
+            "drop the rebalance flag or add equal-weighted to --method",
+        ));
+    }
+    let given_divisor = args.divisor.is_some() || args.divisors.is_some();
+    if given_divisor {
+        check_divisor_methods(&methods, "--divisor/--divisors")?;
+    }
+    if let Some(d) = args.divisor {
+        if d <= Decimal::ZERO {
+            return Err(Error::usage(
+                format!("--divisor must be greater than 0, got {d}"),
+                "give the divisor in force on the base date",
+            ));
+        }
+        if args.base_value.is_some() {
+            return Err(Error::usage(
+                "--divisor and --base-value both set the base level",
+                "give one of them",
+            ));
+        }
+    }
+    if let Some(v) = args.base_value {
+        if v <= Decimal::ZERO {
+            return Err(Error::usage(
+                format!("--base-value must be greater than 0, got {v}"),
+                "give a positive level such as 100 or 1000",
+            ));
+        }
+    }
+    let rebalance = if !args.rebalance_dates.is_empty() {
+        let mut dates = args.rebalance_dates.clone();
+        dates.sort_unstable();
+        dates.dedup();
+        Rebalance::Dates(dates)
+    } else {
+        match args.rebalance.unwrap_or(RebalanceArg::Quarterly) {
+            RebalanceArg::Quarterly => Rebalance::Quarterly,
+            RebalanceArg::ThirdFriday => Rebalance::ThirdFriday,
+            RebalanceArg::Monthly => Rebalance::Monthly,
+            RebalanceArg::Daily => Rebalance::Daily,
+            RebalanceArg::None => Rebalance::None,
+        }
+    };
+    let prices = Source::from_arg(args.prices.as_deref().unwrap_or("-"));
+    let aux = |a: &Option<String>| a.as_deref().map(Source::from_arg);
+    let (constituents, shares, actions, divisors) = (
+        aux(&args.constituents),
+        aux(&args.shares),
+        aux(&args.actions),
+        aux(&args.divisors),
+    );
+    let stdin_users = [
+        &Some(prices.clone()),
+        &constituents,
+        &shares,
+        &actions,
+        &divisors,
+    ]
+    .iter()
+    .filter(|s| matches!(s, Some(Source::Stdin)))
+    .count();
+    if stdin_users > 1 {
+        return Err(Error::usage(
+            "more than one input reads stdin ('-' or no prices file)",
+            "give the other inputs as files",
+        ));
+    }
+    if prices == Source::Stdin && std::io::stdin().is_terminal() {
+        return Err(Error::usage(
+            "no prices file given and stdin is a terminal",
+            "give a prices file, or pipe one in: cat prices.csv | idx compute --method cap-weighted",
+        ));
+    }
+    let mut columns = column_names(&args.columns)?;
+    columns.skip_bad_rows = args.skip_bad_rows;
+    Ok(InputRequest {
+        prices,
+        columns,
+        dates: DateParser::new(args.columns.date_format),
+        constituents,
+        shares,
+        actions,
+        divisors,
+        spec: IndexSpec {
+            methods,
+            base_date: args.base_date,
+            base_value: args.base_value,
+            base_divisor: args.divisor,
+            rebalance,
+            total_return: args.total_return,
+            members: None,
+            shares: None,
+        },
+        quiet: args.quiet,
+        strict: args.strict,
+        infer_splits: args.infer_splits,
+    })
+}
+
+/// How to read a prices file, from the column flags every reading command shares (the column
+/// map, if any, is read here).
+pub fn column_names(c: &crate::cli::ColumnArgs) -> Result<ColumnNames, Error> {
+    let aliases = match &c.column_map {
+        Some(file) => input::read_column_map(&Source::from_arg(file))?,
+        None => Vec::new(),
+    };
+    Ok(ColumnNames {
+        date: c.date_col.clone(),
+        symbol: c.symbol_col.clone(),
+        price: c.price_col.clone(),
+        shares: c.shares_col.clone(),
+        group: None,
+        text: input::TextFormat {
+            encoding: c.encoding.map(|e| match e {
+                crate::cli::EncodingArg::Utf8 => input::TextEncoding::Utf8,
+                crate::cli::EncodingArg::ShiftJis => input::TextEncoding::ShiftJis,
+            }),
+            thousands: c.thousands,
+            aliases,
+        },
+        skip_bad_rows: false,
+        wide: c.wide,
+    })
+}
+
+/// Validates the output flags.
+pub fn output_request(args: OutputArgs) -> OutputRequest {
+    OutputRequest {
+        decimals: args.decimals,
+        format: match args.format {
+            FormatArg::Csv => Format::Csv,
+            FormatArg::Json => Format::Json,
+        },
+        path: args.output,
+    }
+}
+
+/// Validates `idx compute`'s flags.
+pub fn compute_request(args: ComputeArgs) -> Result<ComputeRequest, Error> {
+    if args.input.method.is_empty() {
+        return Err(Error::usage(
+            "--method is required",
+            "choose price-weighted, cap-weighted or equal-weighted (or several, comma-separated)",
+        ));
+    }
+    if let (Some(from), Some(to)) = (args.from, args.to) {
+        if from > to {
+            return Err(Error::usage(
+                format!("--from {from} is after --to {to}"),
+                "swap the dates",
+            ));
+        }
+    }
+    Ok(ComputeRequest {
+        input: input_request(args.input)?,
+        from: args.from,
+        to: args.to,
+        output: output_request(args.output),
+        group_by: args.group_by,
+        check: args.check,
+    })
+}
+
+/// The output format of a data command.
+pub(crate) fn format(f: FormatArg) -> Format {
+    match f {
+        FormatArg::Csv => Format::Csv,
+        FormatArg::Json => Format::Json,
+    }
+}
+
+/// `--from` must not be after `--to`.
+pub(crate) fn check_range(from: Option<NaiveDate>, to: Option<NaiveDate>) -> Result<(), Error> {
+    match (from, to) {
+        (Some(f), Some(t)) if f > t => Err(Error::usage(
+            format!("--from {f} is after --to {t}"),
+            "swap the dates",
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// A command that reads one index's holdings takes one method.
+pub(crate) fn one_method(input: &InputRequest, command: &str) -> Result<(), Error> {
+    if input.spec.methods.len() != 1 {
+        return Err(Error::usage(
+            format!("idx {command} takes exactly one --method"),
+            "choose price-weighted, cap-weighted or equal-weighted",
+        ));
+    }
+    Ok(())
+}

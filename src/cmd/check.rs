@@ -1,0 +1,77 @@
+//! `idx check`: validate constituent data and list what looks wrong.
+
+use super::args::column_names;
+use crate::check::{check, render, verdict, CheckColumns, CheckFormat, CheckRequest, Thresholds};
+use crate::cli::{CheckArgs, ReportFormatArg};
+use crate::error::Error;
+use crate::input::Source;
+use std::io::IsTerminal;
+
+/// Validates `idx check`'s flags.
+pub fn request(args: CheckArgs) -> Result<CheckRequest, Error> {
+    if args.stale_days == 1 {
+        return Err(Error::usage(
+            "--stale-days must be 0 (off) or at least 2",
+            "a price is stale when it is the same on N consecutive dates, e.g. --stale-days 5",
+        ));
+    }
+    let prices = Source::from_arg(args.prices.as_deref().unwrap_or("-"));
+    let aux = |a: &Option<String>| a.as_deref().map(Source::from_arg);
+    let (actions, shares) = (aux(&args.actions), aux(&args.shares));
+    let stdin_users = [Some(&prices), actions.as_ref(), shares.as_ref()]
+        .iter()
+        .filter(|s| matches!(s, Some(Source::Stdin)))
+        .count();
+    if stdin_users > 1 {
+        return Err(Error::usage(
+            "more than one input reads stdin ('-' or no prices file)",
+            "give the other inputs as files",
+        ));
+    }
+    if prices == Source::Stdin && std::io::stdin().is_terminal() {
+        return Err(Error::usage(
+            "no prices file given and stdin is a terminal",
+            "give a prices file, or pipe one in: cat prices.csv | idx check",
+        ));
+    }
+    let format = match args.format {
+        Some(ReportFormatArg::Table) => CheckFormat::Table,
+        Some(ReportFormatArg::Markdown) => CheckFormat::Markdown,
+        Some(ReportFormatArg::Csv) => CheckFormat::Csv,
+        Some(ReportFormatArg::Json) => CheckFormat::Json,
+        None if args.output.is_none() && std::io::stdout().is_terminal() => CheckFormat::Table,
+        None => CheckFormat::Csv,
+    };
+    let names = column_names(&args.columns)?;
+    Ok(CheckRequest {
+        text: names.text,
+        prices,
+        columns: CheckColumns {
+            date: names.date,
+            symbol: names.symbol,
+            price: names.price,
+            shares: names.shares,
+        },
+        date_format: args.columns.date_format,
+        wide: names.wide,
+        actions,
+        shares,
+        thresholds: Thresholds {
+            stale_days: args.stale_days,
+            ..Thresholds::default()
+        },
+        strict: args.strict,
+        format,
+        output: args.output,
+    })
+}
+
+/// Runs `idx check`: writes the report, then fails (exit 1) if it holds errors, or anything
+/// with `--strict`.
+pub fn run(args: CheckArgs) -> Result<(), Error> {
+    let req = request(args)?;
+    let report = check(&req)?;
+    let bytes = render(&report, req.format);
+    crate::output::emit(&bytes, req.output.as_deref())?;
+    verdict(&report, req.strict, req.output.as_deref())
+}

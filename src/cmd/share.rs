@@ -1,0 +1,152 @@
+//! `idx share`: a set of constituents' share of the index over time.
+
+use super::args::{check_range, format, input_request, one_method};
+use super::weights::ranked;
+use crate::calc::SymbolId;
+use crate::cli::ShareArgs;
+use crate::error::{DataError, Error};
+use crate::output::{self, Cell, Table};
+use crate::pipeline::{load_input, run_index, Loaded};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The set's symbols from `--members` and `--members-file`.
+fn members(args: &ShareArgs) -> Result<Vec<String>, Error> {
+    let mut names: Vec<String> = args
+        .members
+        .iter()
+        .map(|m| m.trim().to_string())
+        .filter(|m| !m.is_empty())
+        .collect();
+    if let Some(file) = &args.members_file {
+        let text = std::fs::read_to_string(file).map_err(|e| {
+            DataError::new(format!("cannot read the file: {e}"))
+                .file(file)
+                .hint("check the path; the file lists one symbol per line")
+        })?;
+        let mut lines = text.lines().map(|l| l.trim_start_matches('\u{feff}'));
+        let cells = |line: &str| -> Vec<String> {
+            line.split(',')
+                .map(|c| c.trim().trim_matches('"').to_string())
+                .collect()
+        };
+        // A header naming a symbol column picks that column; otherwise the first column.
+        let first = lines.next().map(cells).unwrap_or_default();
+        let col = first.iter().position(|h| {
+            ["symbol", "ticker", "code"]
+                .iter()
+                .any(|n| h.eq_ignore_ascii_case(n))
+        });
+        if col.is_none() {
+            names.extend(first.first().filter(|c| !c.is_empty()).cloned());
+        }
+        for line in lines {
+            let row = cells(line);
+            if let Some(c) = row.get(col.unwrap_or(0)).filter(|c| !c.is_empty()) {
+                names.push(c.clone());
+            }
+        }
+    }
+    let mut seen = BTreeSet::new();
+    names.retain(|n| seen.insert(n.clone()));
+    if names.is_empty() {
+        return Err(Error::usage(
+            "the set has no members",
+            "list them with --members AAPL,MSFT or --members-file FILE",
+        ));
+    }
+    Ok(names)
+}
+
+/// `idx share`.
+pub fn run(args: ShareArgs, warn: &mut dyn FnMut(&str)) -> Result<(), Error> {
+    check_range(args.from, args.to)?;
+    let names = members(&args)?;
+    let input = input_request(args.input)?;
+    let mut silent = |_: &str| {};
+    let warn: &mut dyn FnMut(&str) = if input.quiet { &mut silent } else { warn };
+    one_method(&input, "share")?;
+    let loaded = load_input(&input, warn)?;
+    let mut ids: Vec<(String, SymbolId)> = Vec::new();
+    for n in &names {
+        match loaded.symbols.get(n) {
+            Some(id) => ids.push((n.clone(), id)),
+            None if args.allow_missing => {
+                warn(&format!("{n} is not in the prices file; it counts as 0"))
+            }
+            None => {
+                return Err(
+                    DataError::new(format!("set member {n} is not in the prices file"))
+                        .file(input.prices.name())
+                        .hint("check the symbol, or pass --allow-missing to count it as 0")
+                        .into(),
+                )
+            }
+        }
+    }
+    let set: BTreeSet<SymbolId> = ids.iter().map(|x| x.1).collect();
+    let mut present: BTreeMap<SymbolId, usize> = BTreeMap::new();
+    let mut rows: Vec<(NaiveDate, Decimal, usize)> = Vec::new();
+    let decimals = args.output.decimals;
+    run_index(
+        &input,
+        &loaded,
+        None,
+        warn,
+        Some(&mut |l: &Loaded,
+                   _k: usize,
+                   out: &crate::calc::DayOutput,
+                   engine: &crate::calc::Engine| {
+            let ranked = ranked(engine.holdings(0), l, out.date, decimals)?;
+            let (mut share, mut n) = (Decimal::ZERO, 0);
+            for (h, w) in ranked {
+                if set.contains(&h.symbol) {
+                    share += w;
+                    n += 1;
+                    *present.entry(h.symbol).or_default() += 1;
+                }
+            }
+            rows.push((out.date, share, n));
+            Ok(())
+        }),
+    )?;
+    for (name, id) in &ids {
+        match present.get(id) {
+            None if !args.allow_missing => {
+                return Err(DataError::new(format!(
+                    "set member {name} is never a constituent of the index"
+                ))
+                .file(input.prices.name())
+                .hint("check the symbol and the member list, or pass --allow-missing")
+                .into())
+            }
+            None => warn(&format!(
+                "{name} is never a constituent of the index; it counts as 0"
+            )),
+            Some(&n) if n < rows.len() => warn(&format!(
+                "{name} is a constituent on {n} of {} index dates; it counts as 0 on the others",
+                rows.len()
+            )),
+            Some(_) => {}
+        }
+    }
+    let table = Table {
+        headers: ["date", "share", "members"].map(String::from).to_vec(),
+        rows: rows
+            .into_iter()
+            .filter(|r| args.from.is_none_or(|f| r.0 >= f) && args.to.is_none_or(|t| r.0 <= t))
+            .map(|(d, s, n)| {
+                vec![
+                    Cell::Text(d.to_string()),
+                    Cell::Number(output::fixed(s, decimals)),
+                    Cell::Number(n.to_string()),
+                ]
+            })
+            .collect(),
+    };
+    output::emit(
+        &table.render(format(args.output.format)),
+        args.output.output.as_deref(),
+    )
+}
