@@ -150,6 +150,23 @@ pub fn emit(bytes: &[u8], path: Option<&Path>) -> Result<(), Error> {
     }
 }
 
+/// Writes a diagnostic (a warning, an error and its hint) to stderr as one write; see
+/// [`diagnostic_to`].
+pub fn diagnostic(text: &str) -> bool {
+    diagnostic_to(&mut std::io::stderr().lock(), text)
+}
+
+/// Writes `text` and a newline to `w` and flushes; says whether that worked. A diagnostic that
+/// cannot be written (stderr full, closed, or a pipe whose reader has gone: `EPIPE`, as Rust
+/// ignores `SIGPIPE`) is dropped: it never panics and never changes the run's outcome, unlike
+/// `eprintln!`, which panics.
+pub fn diagnostic_to(w: &mut dyn Write, text: &str) -> bool {
+    let mut line = String::with_capacity(text.len() + 1);
+    line.push_str(text);
+    line.push('\n');
+    w.write_all(line.as_bytes()).and_then(|_| w.flush()).is_ok()
+}
+
 /// How an output path is written.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Target {
@@ -432,6 +449,35 @@ mod tests {
             .unwrap()
             .file_type()
             .is_fifo());
+    }
+
+    /// A writer that fails like a closed pipe.
+    struct Closed(usize);
+
+    impl Write for Closed {
+        fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+            self.0 += 1;
+            Err(std::io::ErrorKind::BrokenPipe.into())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Err(std::io::ErrorKind::BrokenPipe.into())
+        }
+    }
+
+    #[test]
+    fn diagnostics_are_written_whole_or_dropped() {
+        let mut buf = Vec::new();
+        assert!(diagnostic_to(&mut buf, "warning: x\n  hint: y"));
+        assert!(diagnostic_to(&mut buf, "warning: z"));
+        assert_eq!(buf, b"warning: x\n  hint: y\nwarning: z\n");
+        let mut closed = Closed(0);
+        assert!(!diagnostic_to(&mut closed, "warning: x"));
+        assert_eq!(closed.0, 1, "one attempt, no retry, no panic");
+        let mut full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        assert!(!diagnostic_to(&mut full, "warning: x"));
     }
 
     #[test]
