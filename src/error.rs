@@ -63,6 +63,9 @@ impl Error {
         match self {
             Error::Usage { hint, .. } => hint.as_deref(),
             Error::Data(e) => e.located().hint.as_deref(),
+            Error::Write { source, .. } if source.kind() == std::io::ErrorKind::InvalidInput => {
+                Some("name a file to write, not a directory")
+            }
             Error::Write { .. } => Some("check that the output's directory exists and is writable"),
         }
     }

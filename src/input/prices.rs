@@ -279,7 +279,13 @@ fn progress_bar(source: &Source) -> indicatif::ProgressBar {
     if len < 32 << 20 || !std::io::stderr().is_terminal() {
         return indicatif::ProgressBar::hidden();
     }
-    let bar = indicatif::ProgressBar::new(len);
+    styled_bar(len, indicatif::ProgressDrawTarget::stderr())
+}
+
+/// The progress bar drawn to `target`. indicatif drops the errors of drawing (a terminal that
+/// went away): the bar never panics and never fails the run.
+fn styled_bar(len: u64, target: indicatif::ProgressDrawTarget) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::with_draw_target(Some(len), target);
     if let Ok(style) = indicatif::ProgressStyle::with_template(
         "reading {bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
     ) {
@@ -910,5 +916,70 @@ mod sort_tests {
         sort_rows(&mut got);
         let keys = |v: &[Packed]| v.iter().map(key).collect::<Vec<_>>();
         assert_eq!(keys(&got), keys(&expected));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    /// A terminal whose every write fails, as stderr does when it is closed or full.
+    #[derive(Debug, Clone, Default)]
+    struct BrokenTerm(Arc<AtomicUsize>);
+
+    impl BrokenTerm {
+        fn fail(&self) -> std::io::Result<()> {
+            self.0.fetch_add(1, Ordering::SeqCst);
+            Err(std::io::ErrorKind::BrokenPipe.into())
+        }
+    }
+
+    impl indicatif::TermLike for BrokenTerm {
+        fn width(&self) -> u16 {
+            80
+        }
+        fn move_cursor_up(&self, _: usize) -> std::io::Result<()> {
+            self.fail()
+        }
+        fn move_cursor_down(&self, _: usize) -> std::io::Result<()> {
+            self.fail()
+        }
+        fn move_cursor_right(&self, _: usize) -> std::io::Result<()> {
+            self.fail()
+        }
+        fn move_cursor_left(&self, _: usize) -> std::io::Result<()> {
+            self.fail()
+        }
+        fn write_line(&self, _: &str) -> std::io::Result<()> {
+            self.fail()
+        }
+        fn write_str(&self, _: &str) -> std::io::Result<()> {
+            self.fail()
+        }
+        fn clear_line(&self) -> std::io::Result<()> {
+            self.fail()
+        }
+        fn flush(&self) -> std::io::Result<()> {
+            self.fail()
+        }
+    }
+
+    #[test]
+    fn a_progress_bar_on_a_broken_terminal_does_not_panic() {
+        let term = BrokenTerm::default();
+        let bar = styled_bar(
+            1000,
+            indicatif::ProgressDrawTarget::term_like(Box::new(term.clone())),
+        );
+        // The calls PriceReader makes: positions, then finish_and_clear; a clone is used by the
+        // reading threads.
+        bar.set_position(10);
+        bar.clone().set_position(500);
+        bar.finish_and_clear();
+        drop(bar);
+        // It did try to draw, and every write failed.
+        assert!(term.0.load(Ordering::SeqCst) > 0);
     }
 }
