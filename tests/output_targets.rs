@@ -38,7 +38,7 @@ date,symbol,price,shares
 2024-03-01,AAA,10,300
 2024-03-01,BBB,20,200
 2024-03-01,CCC,40,125
-2024-03-04,AAA,20,300
+2024-03-04,AAA,21,300
 2024-03-04,BBB,19,200
 2024-03-04,CCC,42,125
 ";
@@ -151,7 +151,7 @@ const CASES: &[Case] = &[
     },
     Case {
         name: "check",
-        args: &["check", "three.csv"],
+        args: &["check", "p.csv"],
         to_stdout: &[],
     },
     Case {
