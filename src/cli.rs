@@ -108,13 +108,9 @@ pub struct CheckArgs {
     #[arg(long, help_heading = "Check")]
     pub strict: bool,
 
-    /// Output format [default: table on a terminal, csv otherwise].
-    #[arg(long, value_enum, help_heading = "Output")]
-    pub format: Option<ReportFormatArg>,
-
-    /// Write to FILE (atomically) instead of stdout.
-    #[arg(short, long, value_name = "FILE", help_heading = "Output")]
-    pub output: Option<PathBuf>,
+    /// Output flags (no --decimals: check writes no computed numbers).
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 const CHART_EXAMPLES: &str = "Examples:
@@ -159,13 +155,22 @@ pub enum RebalanceArg {
     None,
 }
 
-/// Output formats for data.
+/// Output formats (`--format`), one list for every command: the data commands write csv,
+/// json, table or markdown; chart writes svg or png.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum FormatArg {
     /// Comma-separated values with a header row.
     Csv,
     /// A JSON array of objects.
     Json,
+    /// Aligned text.
+    Table,
+    /// Markdown tables.
+    Markdown,
+    /// Scalable vector graphics (idx chart).
+    Svg,
+    /// A PNG image (idx chart).
+    Png,
 }
 
 /// Text encodings of input files.
@@ -324,18 +329,23 @@ pub struct InputArgs {
     pub infer_splits: bool,
 }
 
-/// Output flags shared by commands that write data.
+/// The output flags, one definition shared by every command.
 #[derive(Debug, Args)]
 pub struct OutputArgs {
-    /// Decimals for levels (rounded half away from zero, only when writing).
-    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(0..=20), help_heading = "Output")]
-    pub decimals: u32,
+    /// Decimals of the numbers written, rounded half away from zero (only when writing)
+    /// [default: 2 for levels (compute, relative) and percentages (returns); 10 for weights and
+    /// shares, which are rounded so that they add up to exactly 1].
+    #[arg(long, value_parser = clap::value_parser!(u32).range(0..=20), help_heading = "Output")]
+    pub decimals: Option<u32>,
 
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = FormatArg::Csv, help_heading = "Output")]
-    pub format: FormatArg,
+    /// Output format [default: csv; returns and check: table on a terminal, csv otherwise;
+    /// chart: from the extension of --output, svg with -o -].
+    #[arg(long, value_enum, value_name = "FORMAT", help_heading = "Output")]
+    pub format: Option<FormatArg>,
 
-    /// Write to FILE (atomically: nothing is left behind if the run fails) instead of stdout.
+    /// Write to FILE instead of stdout (a regular file is replaced atomically: nothing is left
+    /// behind if the run fails; devices and FIFOs are written directly); idx chart needs it
+    /// (`-` writes the image to stdout).
     #[arg(short, long, value_name = "FILE", help_heading = "Output")]
     pub output: Option<PathBuf>,
 }
@@ -438,19 +448,6 @@ pub enum PeriodArg {
     All,
 }
 
-/// Output formats of reports.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum ReportFormatArg {
-    /// Aligned text (the default on a terminal).
-    Table,
-    /// One row per series and metric (the default when piped).
-    Csv,
-    /// An array of objects, one per series and metric.
-    Json,
-    /// Markdown tables.
-    Markdown,
-}
-
 /// `idx returns`.
 #[derive(Debug, Args)]
 pub struct ReturnsArgs {
@@ -487,26 +484,9 @@ pub struct ReturnsArgs {
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(0..=20), help_heading = "Report")]
     pub level_decimals: u32,
 
-    /// Decimals of the percentages in table and markdown output.
-    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(0..=20), help_heading = "Output")]
-    pub decimals: u32,
-
-    /// Output format [default: table on a terminal, csv otherwise].
-    #[arg(long, value_enum, help_heading = "Output")]
-    pub format: Option<ReportFormatArg>,
-
-    /// Write to FILE (atomically) instead of stdout.
-    #[arg(short, long, value_name = "FILE", help_heading = "Output")]
-    pub output: Option<PathBuf>,
-}
-
-/// Image formats of `idx chart`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum ChartFormatArg {
-    /// Scalable vector graphics (text; fonts come from the viewer).
-    Svg,
-    /// A PNG image (text drawn with the embedded DejaVu Sans).
-    Png,
+    /// Output flags (--decimals: of the percentages in table and markdown output).
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// `idx chart`.
@@ -517,14 +497,10 @@ pub struct ChartArgs {
     #[arg(value_name = "FILE")]
     pub file: Option<String>,
 
-    /// Write the chart to FILE, .svg or .png (atomically: nothing is left behind if the run
-    /// fails); `-` writes to stdout.
-    #[arg(short, long, value_name = "FILE", required = true)]
-    pub output: PathBuf,
-
-    /// Image format [default: from the extension of --output; svg with -o -].
-    #[arg(long, value_enum, value_name = "FORMAT")]
-    pub format: Option<ChartFormatArg>,
+    /// Output flags: -o FILE (.svg or .png) is required, `-` writes to stdout; --format svg
+    /// or png [default: from the extension, svg with -o -].
+    #[command(flatten)]
+    pub output: OutputArgs,
 
     /// The columns to draw, one line each, in this order (comma-separated or repeated)
     /// [default: every numeric column but the date and the counts divisor, constituents and
@@ -570,22 +546,6 @@ pub struct ChartArgs {
     pub height: u32,
 }
 
-/// Output flags of commands that write fractions (weights, shares): 10 decimals by default.
-#[derive(Debug, Args)]
-pub struct FractionOutputArgs {
-    /// Decimals of the fractions (weights are rounded so that they add up to exactly 1).
-    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=20), help_heading = "Output")]
-    pub decimals: u32,
-
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = FormatArg::Csv, help_heading = "Output")]
-    pub format: FormatArg,
-
-    /// Write to FILE (atomically) instead of stdout.
-    #[arg(short, long, value_name = "FILE", help_heading = "Output")]
-    pub output: Option<PathBuf>,
-}
-
 /// `idx weights`.
 #[derive(Debug, Args)]
 pub struct WeightsArgs {
@@ -607,7 +567,7 @@ pub struct WeightsArgs {
 
     /// Output flags.
     #[command(flatten)]
-    pub output: FractionOutputArgs,
+    pub output: OutputArgs,
 }
 
 /// `idx share`.
@@ -645,7 +605,7 @@ pub struct ShareArgs {
 
     /// Output flags.
     #[command(flatten)]
-    pub output: FractionOutputArgs,
+    pub output: OutputArgs,
 }
 
 /// `idx relative`.
@@ -708,6 +668,6 @@ mod tests {
             args.input.method,
             vec![MethodArg::PriceWeighted, MethodArg::CapWeighted]
         );
-        assert_eq!(args.output.decimals, 2);
+        assert_eq!(args.output.decimals, None);
     }
 }

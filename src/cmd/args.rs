@@ -14,9 +14,9 @@ use std::path::PathBuf;
 /// Where and how to write data.
 #[derive(Debug, Clone)]
 pub struct OutputRequest {
-    /// Decimals for levels.
+    /// Decimals of the numbers written.
     pub decimals: u32,
-    /// CSV or JSON.
+    /// The format.
     pub format: Format,
     /// A file to write atomically; `None`: stdout.
     pub path: Option<PathBuf>,
@@ -189,15 +189,61 @@ pub fn column_names(c: &crate::cli::ColumnArgs) -> Result<ColumnNames, Error> {
 }
 
 /// Validates the output flags.
-pub fn output_request(args: OutputArgs) -> OutputRequest {
-    OutputRequest {
-        decimals: args.decimals,
-        format: match args.format {
-            FormatArg::Csv => Format::Csv,
-            FormatArg::Json => Format::Json,
-        },
+pub fn output_request(args: OutputArgs, numbers: Numbers) -> Result<OutputRequest, Error> {
+    let decimals = match (numbers, args.decimals) {
+        (Numbers::Fractions, Some(0)) => {
+            return Err(Error::usage(
+                "--decimals must be at least 1 for weights and shares",
+                "give 1 to 20 decimals (10 by default)",
+            ))
+        }
+        (Numbers::Fractions, d) => d.unwrap_or(10),
+        (_, d) => d.unwrap_or(2),
+    };
+    let format = match args.format {
+        None | Some(FormatArg::Csv) => Format::Csv,
+        Some(FormatArg::Json) => Format::Json,
+        Some(FormatArg::Table) => Format::Table,
+        Some(FormatArg::Markdown) => Format::Markdown,
+        Some(f @ (FormatArg::Svg | FormatArg::Png)) => return Err(image_format(f)),
+    };
+    Ok(OutputRequest {
+        decimals,
+        format,
         path: args.output,
-    }
+    })
+}
+
+/// What `--decimals` rounds in a command's output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Numbers {
+    /// Index levels (and percentages): 2 decimals by default.
+    Levels,
+    /// Weights and shares: 10 decimals by default, at least 1.
+    Fractions,
+}
+
+/// The usage error for an image format given to a command that writes data.
+pub(crate) fn image_format(f: FormatArg) -> Error {
+    let name = if f == FormatArg::Svg { "svg" } else { "png" };
+    Error::usage(
+        format!("--format {name} is an image format: only idx chart writes images"),
+        "choose csv, json, table or markdown, or pipe the data into idx chart",
+    )
+}
+
+/// The report format of `idx returns` and `idx check`: `--format`, or a table on a terminal
+/// (without `-o`) and CSV otherwise.
+pub(crate) fn report_format(args: &OutputArgs) -> Result<Format, Error> {
+    Ok(match args.format {
+        Some(FormatArg::Table) => Format::Table,
+        Some(FormatArg::Markdown) => Format::Markdown,
+        Some(FormatArg::Csv) => Format::Csv,
+        Some(FormatArg::Json) => Format::Json,
+        Some(f @ (FormatArg::Svg | FormatArg::Png)) => return Err(image_format(f)),
+        None if args.output.is_none() && std::io::stdout().is_terminal() => Format::Table,
+        None => Format::Csv,
+    })
 }
 
 /// Validates `idx compute`'s flags.
@@ -220,18 +266,10 @@ pub fn compute_request(args: ComputeArgs) -> Result<ComputeRequest, Error> {
         input: input_request(args.input)?,
         from: args.from,
         to: args.to,
-        output: output_request(args.output),
+        output: output_request(args.output, Numbers::Levels)?,
         group_by: args.group_by,
         check: args.check,
     })
-}
-
-/// The output format of a data command.
-pub(crate) fn format(f: FormatArg) -> Format {
-    match f {
-        FormatArg::Csv => Format::Csv,
-        FormatArg::Json => Format::Json,
-    }
 }
 
 /// `--from` must not be after `--to`.

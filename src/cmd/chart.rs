@@ -1,7 +1,7 @@
 //! `idx chart`: draw level series as SVG or PNG.
 
 use crate::chart::{read, render, ChartFormat, ChartRequest, ReadOptions, Style};
-use crate::cli::{ChartArgs, ChartFormatArg};
+use crate::cli::{ChartArgs, FormatArg};
 use crate::error::Error;
 use crate::input::{DateParser, Source};
 use rust_decimal::Decimal;
@@ -9,11 +9,30 @@ use std::io::IsTerminal;
 
 /// Validates `idx chart`'s flags.
 pub fn request(args: ChartArgs) -> Result<ChartRequest, Error> {
-    let flag = args.format.map(|f| match f {
-        ChartFormatArg::Svg => ChartFormat::Svg,
-        ChartFormatArg::Png => ChartFormat::Png,
-    });
-    let to_stdout = args.output.as_os_str() == "-";
+    if args.output.decimals.is_some() {
+        return Err(Error::usage(
+            "idx chart draws the values as they are: --decimals does not apply",
+            "drop --decimals",
+        ));
+    }
+    let Some(output) = args.output.output.clone() else {
+        return Err(Error::usage(
+            "idx chart needs --output FILE (.svg or .png)",
+            "give -o chart.svg, or -o - to write the image to stdout",
+        ));
+    };
+    let flag = match args.output.format {
+        None => None,
+        Some(FormatArg::Svg) => Some(ChartFormat::Svg),
+        Some(FormatArg::Png) => Some(ChartFormat::Png),
+        Some(_) => {
+            return Err(Error::usage(
+                "idx chart writes images: --format svg or png",
+                "drop --format to take it from the file's extension",
+            ))
+        }
+    };
+    let to_stdout = output.as_os_str() == "-";
     let format = if to_stdout {
         let format = flag.unwrap_or(ChartFormat::Svg);
         if format == ChartFormat::Png && std::io::stdout().is_terminal() {
@@ -24,8 +43,7 @@ pub fn request(args: ChartArgs) -> Result<ChartRequest, Error> {
         }
         format
     } else {
-        let ext = args
-            .output
+        let ext = output
             .extension()
             .map(|e| e.to_string_lossy().to_lowercase());
         let from_ext = match ext.as_deref() {
@@ -39,7 +57,7 @@ pub fn request(args: ChartArgs) -> Result<ChartRequest, Error> {
                     format!(
                         "--format {} contradicts the extension of {}",
                         f.name(),
-                        args.output.display()
+                        output.display()
                     ),
                     format!("name the file .{} or drop --format", f.name()),
                 ))
@@ -51,7 +69,7 @@ pub fn request(args: ChartArgs) -> Result<ChartRequest, Error> {
                     format!(
                         "cannot tell the image format from the name {}: it needs the extension \
                          .svg or .png",
-                        args.output.display()
+                        output.display()
                     ),
                     "name the file chart.svg or chart.png, or give --format svg|png",
                 ))
@@ -95,7 +113,7 @@ pub fn request(args: ChartArgs) -> Result<ChartRequest, Error> {
             height: args.height,
         },
         format,
-        output: (!to_stdout).then_some(args.output),
+        output: (!to_stdout).then_some(output),
     })
 }
 

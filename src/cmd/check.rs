@@ -1,10 +1,12 @@
 //! `idx check`: validate constituent data and list what looks wrong.
 
 use super::args::column_names;
+use super::args::report_format;
 use crate::check::{check, render, verdict, CheckColumns, CheckFormat, CheckRequest, Thresholds};
-use crate::cli::{CheckArgs, ReportFormatArg};
+use crate::cli::CheckArgs;
 use crate::error::Error;
 use crate::input::Source;
+use crate::output::Format;
 use std::io::IsTerminal;
 
 /// Validates `idx check`'s flags.
@@ -34,13 +36,17 @@ pub fn request(args: CheckArgs) -> Result<CheckRequest, Error> {
             "give a prices file, or pipe one in: cat prices.csv | idx check",
         ));
     }
-    let format = match args.format {
-        Some(ReportFormatArg::Table) => CheckFormat::Table,
-        Some(ReportFormatArg::Markdown) => CheckFormat::Markdown,
-        Some(ReportFormatArg::Csv) => CheckFormat::Csv,
-        Some(ReportFormatArg::Json) => CheckFormat::Json,
-        None if args.output.is_none() && std::io::stdout().is_terminal() => CheckFormat::Table,
-        None => CheckFormat::Csv,
+    if args.output.decimals.is_some() {
+        return Err(Error::usage(
+            "idx check writes no computed numbers: --decimals does not apply",
+            "drop --decimals",
+        ));
+    }
+    let format = match report_format(&args.output)? {
+        Format::Table => CheckFormat::Table,
+        Format::Markdown => CheckFormat::Markdown,
+        Format::Csv => CheckFormat::Csv,
+        Format::Json => CheckFormat::Json,
     };
     let names = column_names(&args.columns)?;
     Ok(CheckRequest {
@@ -62,7 +68,7 @@ pub fn request(args: CheckArgs) -> Result<CheckRequest, Error> {
         },
         strict: args.strict,
         format,
-        output: args.output,
+        output: args.output.output,
     })
 }
 

@@ -1,6 +1,6 @@
 //! `idx relative`: the ratio of two level series, rebased to 100.
 
-use super::args::{check_range, input_request, output_request, OutputRequest};
+use super::args::{check_range, input_request, output_request, Numbers, OutputRequest};
 use crate::cli::RelativeArgs;
 use crate::error::{DataError, Error};
 use crate::input::{self, LevelColumns, LevelSeries, Source};
@@ -16,7 +16,7 @@ pub fn run(args: RelativeArgs, warn: &mut dyn FnMut(&str)) -> Result<(), Error> 
     check_range(args.from, args.to)?;
     let mut silent = |_: &str| {};
     let warn: &mut dyn FnMut(&str) = if args.input.quiet { &mut silent } else { warn };
-    let out = output_request(args.output);
+    let out = output_request(args.output, Numbers::Levels)?;
     let rebase = args.input.base_date;
     let (a, ai, b, bi) = if !args.input.method.is_empty() {
         if args.input.method.len() != 2 {

@@ -1,7 +1,8 @@
 //! `idx returns`: validated request → level series → reports → output.
 
 use super::args::input_request;
-use crate::cli::{PeriodArg, ReportFormatArg, ReturnsArgs};
+use super::args::report_format;
+use crate::cli::{PeriodArg, ReturnsArgs};
 use crate::error::{DataError, Error};
 use crate::input::{self, DateParser, LevelColumns, LevelSeries, Source};
 use crate::output::returns::{Parts, ReportFormat};
@@ -155,22 +156,19 @@ pub fn returns_request(args: ReturnsArgs) -> Result<ReturnsRequest, Error> {
             level_decimals: args.level_decimals,
         }
     };
-    let format = match args.format {
-        Some(ReportFormatArg::Table) => ReportFormat::Table,
-        Some(ReportFormatArg::Markdown) => ReportFormat::Markdown,
-        Some(ReportFormatArg::Csv) => ReportFormat::Records(Format::Csv),
-        Some(ReportFormatArg::Json) => ReportFormat::Records(Format::Json),
-        None if args.output.is_none() && std::io::stdout().is_terminal() => ReportFormat::Table,
-        None => ReportFormat::Records(Format::Csv),
+    let format = match report_format(&args.output)? {
+        Format::Table => ReportFormat::Table,
+        Format::Markdown => ReportFormat::Markdown,
+        f => ReportFormat::Records(f),
     };
     Ok(ReturnsRequest {
         source,
         columns,
         as_of: args.as_of,
         parts: parts(&args.period),
-        decimals: args.decimals,
+        decimals: args.output.decimals.unwrap_or(2),
         format,
-        path: args.output,
+        path: args.output.output,
     })
 }
 

@@ -1,6 +1,6 @@
 //! `idx share`: a set of constituents' share of the index over time.
 
-use super::args::{check_range, format, input_request, one_method};
+use super::args::{check_range, input_request, one_method, output_request, Numbers};
 use super::weights::ranked;
 use crate::calc::SymbolId;
 use crate::cli::ShareArgs;
@@ -63,6 +63,7 @@ fn members(args: &ShareArgs) -> Result<Vec<String>, Error> {
 pub fn run(args: ShareArgs, warn: &mut dyn FnMut(&str)) -> Result<(), Error> {
     check_range(args.from, args.to)?;
     let names = members(&args)?;
+    let out = output_request(args.output, Numbers::Fractions)?;
     let input = input_request(args.input)?;
     let mut silent = |_: &str| {};
     let warn: &mut dyn FnMut(&str) = if input.quiet { &mut silent } else { warn };
@@ -88,7 +89,7 @@ pub fn run(args: ShareArgs, warn: &mut dyn FnMut(&str)) -> Result<(), Error> {
     let set: BTreeSet<SymbolId> = ids.iter().map(|x| x.1).collect();
     let mut present: BTreeMap<SymbolId, usize> = BTreeMap::new();
     let mut rows: Vec<(NaiveDate, Decimal, usize)> = Vec::new();
-    let decimals = args.output.decimals;
+    let decimals = out.decimals;
     run_index(
         &input,
         &loaded,
@@ -145,8 +146,5 @@ pub fn run(args: ShareArgs, warn: &mut dyn FnMut(&str)) -> Result<(), Error> {
             })
             .collect(),
     };
-    output::emit(
-        &table.render(format(args.output.format)),
-        args.output.output.as_deref(),
-    )
+    output::emit(&table.render(out.format), out.path.as_deref())
 }

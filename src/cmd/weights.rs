@@ -1,6 +1,6 @@
 //! `idx weights`: each constituent's weight on a date (or each group's).
 
-use super::args::{format, input_request, one_method};
+use super::args::{input_request, one_method, output_request, Numbers};
 use crate::calc::Holding;
 use crate::cli::WeightsArgs;
 use crate::error::{DataError, Error};
@@ -55,6 +55,7 @@ fn nearest(run: &IndexRun, date: NaiveDate) -> String {
 
 /// `idx weights`.
 pub fn run(args: WeightsArgs, warn: &mut dyn FnMut(&str)) -> Result<(), Error> {
+    let out = output_request(args.output, Numbers::Fractions)?;
     let mut input = input_request(args.input)?;
     one_method(&input, "weights")?;
     input.columns.group = args.by.clone();
@@ -85,9 +86,9 @@ pub fn run(args: WeightsArgs, warn: &mut dyn FnMut(&str)) -> Result<(), Error> {
         .hint(nearest(&run, date))
         .into());
     };
-    let ranked = ranked(&holdings, &loaded, date, args.output.decimals)?;
+    let ranked = ranked(&holdings, &loaded, date, out.decimals)?;
     let full = |d: Decimal| Cell::Number(output::full(d));
-    let fixed = |d: Decimal| Cell::Number(output::fixed(d, args.output.decimals));
+    let fixed = |d: Decimal| Cell::Number(output::fixed(d, out.decimals));
     let mut table = Table::default();
     match &args.by {
         None => {
@@ -159,8 +160,5 @@ pub fn run(args: WeightsArgs, warn: &mut dyn FnMut(&str)) -> Result<(), Error> {
     if let Some(n) = args.top {
         table.rows.truncate(n);
     }
-    output::emit(
-        &table.render(format(args.output.format)),
-        args.output.output.as_deref(),
-    )
+    output::emit(&table.render(out.format), out.path.as_deref())
 }

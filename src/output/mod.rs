@@ -21,6 +21,10 @@ pub enum Format {
     Csv,
     /// A JSON array of objects, one per row; numbers are JSON numbers written exactly.
     Json,
+    /// Aligned text: the first column left-aligned, the others right-aligned.
+    Table,
+    /// A Markdown pipe table.
+    Markdown,
 }
 
 /// One cell of a result table.
@@ -79,6 +83,21 @@ impl Table {
         match format {
             Format::Csv => self.csv(),
             Format::Json => self.json(),
+            Format::Table => text::plain(&[self.text()], &[]).into_bytes(),
+            Format::Markdown => text::markdown(&[self.text()], &[]).into_bytes(),
+        }
+    }
+
+    /// The table as text cells, untitled.
+    fn text(&self) -> text::TextTable {
+        text::TextTable {
+            title: String::new(),
+            headers: self.headers.clone(),
+            rows: self
+                .rows
+                .iter()
+                .map(|r| r.iter().map(|c| c.text().to_string()).collect())
+                .collect(),
         }
     }
 

@@ -1,6 +1,6 @@
 //! Human-readable tables: aligned plain text for a terminal, and Markdown.
 
-/// A titled table of text cells; the first column is left-aligned, the others right-aligned.
+/// A titled table of text cells (an empty title is not written); the first column is left-aligned, the others right-aligned.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TextTable {
     /// A title printed above the table.
@@ -43,8 +43,10 @@ pub fn plain(tables: &[TextTable], notes: &[String]) -> String {
         if k > 0 {
             out.push('\n');
         }
-        out.push_str(&t.title);
-        out.push('\n');
+        if !t.title.is_empty() {
+            out.push_str(&t.title);
+            out.push('\n');
+        }
         let w = widths(t, 0);
         for row in std::iter::once(&t.headers).chain(&t.rows) {
             let line: Vec<String> = row
@@ -75,7 +77,9 @@ pub fn markdown(tables: &[TextTable], notes: &[String]) -> String {
         if k > 0 {
             out.push('\n');
         }
-        out.push_str(&format!("### {}\n\n", esc(&t.title)));
+        if !t.title.is_empty() {
+            out.push_str(&format!("### {}\n\n", esc(&t.title)));
+        }
         let w = widths(t, 3);
         let line = |row: &Vec<String>| {
             let cells: Vec<String> = row
