@@ -213,12 +213,6 @@ fn period_cell(p: &PeriodReturn, dp: u32) -> String {
 
 /// The human report: one table per part, series side by side.
 fn human(reports: &[(String, Report)], parts: &Parts, dp: u32) -> (Vec<TextTable>, Vec<String>) {
-    let names: Vec<String> = reports.iter().map(|(n, _)| n.clone()).collect();
-    let header = |first: &str| {
-        std::iter::once(first.to_string())
-            .chain(names.iter().cloned())
-            .collect::<Vec<_>>()
-    };
     let Some((_, r0)) = reports.first() else {
         return (Vec::new(), Vec::new());
     };
@@ -227,56 +221,114 @@ fn human(reports: &[(String, Report)], parts: &Parts, dp: u32) -> (Vec<TextTable
     } else {
         format!("as of {} (last level {})", r0.as_of, r0.end)
     };
+    let h = Human { reports, dp, as_of };
     let mut tables = Vec::new();
     if !parts.to_date.is_empty() {
+        tables.push(h.to_date(parts));
+    }
+    if !parts.trailing.is_empty() {
+        tables.push(h.trailing(parts));
+    }
+    if parts.calendar {
+        tables.push(h.calendar());
+    }
+    if parts.monthly {
+        tables.extend(h.monthly());
+    }
+    if parts.drawdown {
+        tables.push(h.drawdown());
+    }
+    if parts.volatility {
+        tables.push(h.volatility());
+    }
+    let notes = vec![
+        "* partial: the series starts or ends inside the period. n/a: the period is longer than \
+         the series."
+            .to_string(),
+    ];
+    (tables, notes)
+}
+
+/// What every table of the human report needs.
+struct Human<'a> {
+    reports: &'a [(String, Report)],
+    dp: u32,
+    /// `as of …` for the titles.
+    as_of: String,
+}
+
+impl Human<'_> {
+    /// `first` then the series' names.
+    fn header(&self, first: &str) -> Vec<String> {
+        std::iter::once(first.to_string())
+            .chain(self.reports.iter().map(|(n, _)| n.clone()))
+            .collect()
+    }
+
+    /// Period to date.
+    fn to_date(&self, parts: &Parts) -> TextTable {
         let rows = parts
             .to_date
             .iter()
             .map(|t| {
                 let i = ToDate::ALL.iter().position(|x| x == t).unwrap_or(0);
                 std::iter::once(t.label().to_string())
-                    .chain(reports.iter().map(|(_, r)| period_cell(&r.to_date[i], dp)))
+                    .chain(
+                        self.reports
+                            .iter()
+                            .map(|(_, r)| period_cell(&r.to_date[i], self.dp)),
+                    )
                     .collect()
             })
             .collect();
-        tables.push(TextTable {
-            title: format!("Period to date, {as_of}"),
-            headers: header(""),
+        TextTable {
+            title: format!("Period to date, {}", self.as_of),
+            headers: self.header(""),
             rows,
-        });
+        }
     }
-    if !parts.trailing.is_empty() {
+
+    /// Trailing periods, with their annualised figures.
+    fn trailing(&self, parts: &Parts) -> TextTable {
         let mut rows = Vec::new();
         for t in &parts.trailing {
             let i = Trailing::ALL.iter().position(|x| x == t).unwrap_or(0);
             rows.push(
                 std::iter::once(t.label())
-                    .chain(reports.iter().map(|(_, r)| period_cell(&r.trailing[i], dp)))
+                    .chain(
+                        self.reports
+                            .iter()
+                            .map(|(_, r)| period_cell(&r.trailing[i], self.dp)),
+                    )
                     .collect(),
             );
-            if reports
+            if self
+                .reports
                 .iter()
                 .any(|(_, r)| r.trailing[i].annualized.is_some())
             {
                 rows.push(
                     std::iter::once(format!("{} annualised", t.label()))
-                        .chain(reports.iter().map(|(_, r)| {
+                        .chain(self.reports.iter().map(|(_, r)| {
                             r.trailing[i]
                                 .annualized
-                                .map_or("n/a".to_string(), |a| percent(a, dp, true))
+                                .map_or("n/a".to_string(), |a| percent(a, self.dp, true))
                         }))
                         .collect(),
                 );
             }
         }
-        tables.push(TextTable {
-            title: format!("Trailing, {as_of}"),
-            headers: header(""),
+        TextTable {
+            title: format!("Trailing, {}", self.as_of),
+            headers: self.header(""),
             rows,
-        });
+        }
     }
-    if parts.calendar {
-        let mut years: Vec<String> = reports
+
+    /// Calendar years.
+    fn calendar(&self) -> TextTable {
+        let mut years: Vec<String> = self
+            .reports
             .iter()
             .flat_map(|(_, r)| r.calendar.iter().map(|p| p.label.clone()))
             .collect();
@@ -286,26 +338,29 @@ fn human(reports: &[(String, Report)], parts: &Parts, dp: u32) -> (Vec<TextTable
             .iter()
             .map(|y| {
                 std::iter::once(y.clone())
-                    .chain(reports.iter().map(|(_, r)| {
+                    .chain(self.reports.iter().map(|(_, r)| {
                         r.calendar
                             .iter()
                             .find(|p| &p.label == y)
-                            .map_or(String::new(), |p| period_cell(p, dp))
+                            .map_or(String::new(), |p| period_cell(p, self.dp))
                     }))
                     .collect()
             })
             .collect();
-        tables.push(TextTable {
+        TextTable {
             title: "Calendar years".into(),
-            headers: header(""),
+            headers: self.header(""),
             rows,
-        });
+        }
     }
-    if parts.monthly {
+
+    /// One monthly table per series.
+    fn monthly(&self) -> Vec<TextTable> {
+        let mut tables = Vec::new();
         const MONTHS: [&str; 12] = [
             "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
         ];
-        for (name, r) in reports {
+        for (name, r) in self.reports {
             let headers = std::iter::once(String::new())
                 .chain(MONTHS.iter().map(|m| m.to_string()))
                 .chain(std::iter::once("Year".to_string()))
@@ -315,12 +370,11 @@ fn human(reports: &[(String, Report)], parts: &Parts, dp: u32) -> (Vec<TextTable
                 .iter()
                 .map(|row| {
                     std::iter::once(row.year.to_string())
-                        .chain(
-                            row.months
-                                .iter()
-                                .map(|m| m.as_ref().map_or(String::new(), |p| period_cell(p, dp))),
-                        )
-                        .chain(std::iter::once(period_cell(&row.total, dp)))
+                        .chain(row.months.iter().map(|m| {
+                            m.as_ref()
+                                .map_or(String::new(), |p| period_cell(p, self.dp))
+                        }))
+                        .chain(std::iter::once(period_cell(&row.total, self.dp)))
                         .collect()
                 })
                 .collect();
@@ -330,10 +384,13 @@ fn human(reports: &[(String, Report)], parts: &Parts, dp: u32) -> (Vec<TextTable
                 rows,
             });
         }
+        tables
     }
-    if parts.drawdown {
+
+    /// Maximum drawdown.
+    fn drawdown(&self) -> TextTable {
         let cell = |f: &dyn Fn(&calc::Drawdown) -> String, none: &str| -> Vec<String> {
-            reports
+            self.reports
                 .iter()
                 .map(|(_, r)| r.drawdown.as_ref().map_or(none.to_string(), f))
                 .collect()
@@ -341,11 +398,11 @@ fn human(reports: &[(String, Report)], parts: &Parts, dp: u32) -> (Vec<TextTable
         let row = |label: &str, cells: Vec<String>| {
             std::iter::once(label.to_string()).chain(cells).collect()
         };
-        tables.push(TextTable {
+        TextTable {
             title: "Maximum drawdown".into(),
-            headers: header(""),
+            headers: self.header(""),
             rows: vec![
-                row("drawdown", cell(&|d| percent(d.value, dp, true), "0")),
+                row("drawdown", cell(&|d| percent(d.value, self.dp, true), "0")),
                 row("peak", cell(&|d| d.peak.to_string(), "")),
                 row("trough", cell(&|d| d.trough.to_string(), "")),
                 row(
@@ -356,21 +413,23 @@ fn human(reports: &[(String, Report)], parts: &Parts, dp: u32) -> (Vec<TextTable
                     ),
                 ),
             ],
-        });
+        }
     }
-    if parts.volatility {
+
+    /// Volatility of daily log returns.
+    fn volatility(&self) -> TextTable {
         let vol = |f: &dyn Fn(&calc::Volatility) -> String| -> Vec<String> {
-            reports
+            self.reports
                 .iter()
                 .map(|(_, r)| r.volatility.as_ref().map_or("n/a".to_string(), f))
                 .collect()
         };
-        tables.push(TextTable {
+        TextTable {
             title: "Volatility of daily log returns".into(),
-            headers: header(""),
+            headers: self.header(""),
             rows: vec![
                 std::iter::once("annualised".to_string())
-                    .chain(vol(&|v| percent(v.annualized, dp, false)))
+                    .chain(vol(&|v| percent(v.annualized, self.dp, false)))
                     .collect(),
                 std::iter::once("observations per year".to_string())
                     .chain(vol(&|v| {
@@ -380,12 +439,6 @@ fn human(reports: &[(String, Report)], parts: &Parts, dp: u32) -> (Vec<TextTable
                     }))
                     .collect(),
             ],
-        });
+        }
     }
-    let notes = vec![
-        "* partial: the series starts or ends inside the period. n/a: the period is longer than \
-         the series."
-            .to_string(),
-    ];
-    (tables, notes)
 }

@@ -101,36 +101,58 @@ impl Loaded {
     }
 }
 
+/// The member list and the share schedule of `req`, read in that order (their symbols are
+/// interned first).
+pub(super) fn read_members_and_shares(
+    req: &InputRequest,
+    symbols: &mut Symbols,
+) -> Result<(Option<MemberList>, Option<SharesSchedule>), Error> {
+    let members = match &req.constituents {
+        Some(src) => Some(input::read_constituents(src, &req.dates, symbols)?),
+        None => None,
+    };
+    let shares = match &req.shares {
+        Some(src) => Some(input::read_shares(src, &req.dates, symbols)?),
+        None => None,
+    };
+    Ok((members, shares))
+}
+
+/// The actions (sorted by date, then symbol) and the given divisors of `req`.
+pub(super) fn read_actions_and_divisors(
+    req: &InputRequest,
+    symbols: &mut Symbols,
+    members: &Option<MemberList>,
+) -> Result<(Vec<Action>, FileDivisors), Error> {
+    let actions = match &req.actions {
+        Some(src) => input::read_actions(src, &req.dates, symbols, members.as_ref())?,
+        None => Vec::new(),
+    };
+    let divisors = match &req.divisors {
+        Some(src) => input::read_divisors(src, &req.dates)?,
+        None => BTreeMap::new(),
+    };
+    Ok((actions, divisors))
+}
+
+/// Divisors from `--divisors`: date → (divisor, line).
+pub type FileDivisors = BTreeMap<NaiveDate, (Decimal, u64)>;
+
 /// Reads and checks the input files of `req`; with `--infer-splits`, the splits the prices
 /// show are added to the actions (each reported through `warn`).
 pub fn load_input(req: &InputRequest, warn: &mut dyn FnMut(&str)) -> Result<Loaded, Error> {
     let mut symbols = Symbols::new();
-    let dates = &req.dates;
-    let members = match &req.constituents {
-        Some(src) => Some(input::read_constituents(src, dates, &mut symbols)?),
-        None => None,
-    };
-    let shares = match &req.shares {
-        Some(src) => Some(input::read_shares(src, dates, &mut symbols)?),
-        None => None,
-    };
+    let (members, shares) = read_members_and_shares(req, &mut symbols)?;
     let need_shares = req.spec.methods.contains(&Method::CapWeighted) && shares.is_none();
     let prices = input::read_prices(
         &req.prices,
         &req.columns,
-        dates,
+        &req.dates,
         &mut symbols,
         members.as_ref(),
         need_shares,
     )?;
-    let actions = match &req.actions {
-        Some(src) => input::read_actions(src, dates, &mut symbols, members.as_ref())?,
-        None => Vec::new(),
-    };
-    let file_divisors = match &req.divisors {
-        Some(src) => input::read_divisors(src, dates)?,
-        None => BTreeMap::new(),
-    };
+    let (actions, file_divisors) = read_actions_and_divisors(req, &mut symbols, &members)?;
     let prices_name = req.prices.name();
     let actions_name = req.actions.as_ref().map(Source::name).unwrap_or_default();
 
@@ -139,20 +161,12 @@ pub fn load_input(req: &InputRequest, warn: &mut dyn FnMut(&str)) -> Result<Load
     }
     // Divisors from the file must agree with the prices file's divisor column.
     for (day, &line) in prices.days.iter().zip(&prices.divisor_lines) {
-        if let (Some(d), Some(&(fd, fline))) = (day.divisor, file_divisors.get(&day.date)) {
-            if d != fd {
-                return Err(DataError::new(format!(
-                    "two divisors on {}: {d} here and {fd} on line {fline} of {}",
-                    day.date,
-                    req.divisors.as_ref().map(Source::name).unwrap_or_default()
-                ))
-                .file(&prices_name)
-                .line(line)
-                .column("divisor")
-                .hint("a date has one divisor: make the two inputs agree")
-                .into());
-            }
-        }
+        check_file_divisor(
+            req,
+            day.date,
+            day.divisor.map(|d| (d, line)),
+            &file_divisors,
+        )?;
     }
     // An action inside the data's date range needs a price row for its symbol on its date.
     if let (Some(first), Some(last)) = (prices.days.first(), prices.days.last()) {

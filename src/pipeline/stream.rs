@@ -2,11 +2,14 @@
 
 use super::pool::{MethodPool, Runners};
 use super::{
-    check_divisor_methods, check_file_divisor, report_skipped, DayRunner, IndexRun, InputRequest,
+    check_divisor_methods, check_file_divisor, read_actions_and_divisors, read_members_and_shares,
+    report_skipped, DayRunner, IndexRun, InputRequest,
 };
 use crate::calc::Method;
 use crate::error::{DataError, Error};
 use crate::input::{self, Source, Symbols};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
 /// The symbol order of the previous date's rows and the permutation that sorted them.
@@ -47,6 +50,71 @@ fn sort_like_yesterday(rows: &mut Vec<input::Row>, order: &mut DayOrder) {
     );
 }
 
+/// The dates being assembled from the parsed chunks and fed to the engines.
+struct Assembly<'r> {
+    req: &'r InputRequest,
+    name: String,
+    file_divisors: &'r BTreeMap<NaiveDate, (Decimal, u64)>,
+    runner: Runners<'r>,
+    /// The rows of the date being assembled.
+    rows: Vec<input::Row>,
+    quotes: Vec<crate::calc::Quote>,
+    order: DayOrder,
+    divisor_checked: bool,
+    /// An error is only final once the file is known to be sorted by date: a later row dated
+    /// earlier means the dates seen so far were not the first ones.
+    pending: Option<Error>,
+    /// Warnings, held back until the file is known to be sorted (so nothing is said twice).
+    warnings: Vec<String>,
+}
+
+impl Assembly<'_> {
+    /// Adds a row; `false` if it is dated before the date being assembled (the file is not
+    /// sorted by date).
+    fn push(&mut self, row: input::Row, symbols: &Symbols) -> bool {
+        if let Some(first) = self.rows.first() {
+            if row.date < first.date {
+                return false;
+            }
+            if row.date != first.date {
+                self.flush(symbols);
+            }
+        }
+        self.rows.push(row);
+        true
+    }
+
+    /// Computes the assembled date (once an error is pending, the rest is only read).
+    fn flush(&mut self, symbols: &Symbols) {
+        if self.rows.is_empty() || self.pending.is_some() {
+            self.rows.clear();
+            return;
+        }
+        sort_like_yesterday(&mut self.rows, &mut self.order);
+        if let Err(e) = self.step(symbols) {
+            self.pending = Some(e);
+        }
+        self.rows.clear();
+    }
+
+    fn step(&mut self, symbols: &Symbols) -> Result<(), Error> {
+        let req = self.req;
+        let divisor = input::check_day(&self.rows, &self.name, symbols)?;
+        let date = self.rows[0].date;
+        if divisor.is_some() && !self.divisor_checked {
+            check_divisor_methods(&req.spec.methods, "the prices file's divisor column")?;
+            self.divisor_checked = true;
+        }
+        check_file_divisor(req, date, divisor, self.file_divisors)?;
+        self.quotes.clear();
+        self.quotes.extend(self.rows.drain(..).map(|r| r.quote));
+        let warnings = &mut self.warnings;
+        let mut held = |m: &str| warnings.push(m.to_string());
+        self.runner
+            .day(date, &self.quotes, divisor.map(|d| d.0), symbols, &mut held)
+    }
+}
+
 /// Streams a date-sorted prices file through the engine, parsing it on two threads while this
 /// one assembles the dates and computes; `None` if the file turns out not to be sorted by date
 /// (warnings are held back until the end, so nothing is said twice).
@@ -61,32 +129,14 @@ pub(super) fn stream_index(
         return Ok(None);
     }
     let mut symbols = Symbols::new();
-    let dates = &req.dates;
-    let members = match &req.constituents {
-        Some(src) => Some(input::read_constituents(src, dates, &mut symbols)?),
-        None => None,
-    };
-    let shares = match &req.shares {
-        Some(src) => Some(input::read_shares(src, dates, &mut symbols)?),
-        None => None,
-    };
-    let actions = match &req.actions {
-        Some(src) => input::read_actions(src, dates, &mut symbols, members.as_ref())?,
-        None => Vec::new(),
-    };
-    let file_divisors = match &req.divisors {
-        Some(src) => input::read_divisors(src, dates)?,
-        None => BTreeMap::new(),
-    };
+    let (members, shares) = read_members_and_shares(req, &mut symbols)?;
+    let (actions, file_divisors) = read_actions_and_divisors(req, &mut symbols, &members)?;
     let need_shares = req.spec.methods.contains(&Method::CapWeighted) && shares.is_none();
     let reader = input::PriceReader::open(&req.prices, &req.columns, need_shares)?;
     if reader.transcoded() {
         return Ok(None);
     }
-    let name = reader.name().to_string();
-    let (offset, first_line) = reader.data_start();
-    let mut skipped: Vec<String> = Vec::new();
-    let mut runner = if req.spec.methods.len() > 1 {
+    let runner = if req.spec.methods.len() > 1 {
         Runners::Pool(MethodPool::start(
             req,
             &members,
@@ -105,51 +155,26 @@ pub(super) fn stream_index(
             false,
         )))
     };
-    let mut warnings: Vec<String> = Vec::new();
-    let mut held = |m: &str| warnings.push(m.to_string());
-
+    let mut day = Assembly {
+        req,
+        name: reader.name().to_string(),
+        file_divisors: &file_divisors,
+        runner,
+        rows: Vec::new(),
+        quotes: Vec::new(),
+        order: DayOrder::default(),
+        divisor_checked: false,
+        pending: None,
+        warnings: Vec::new(),
+    };
     // The workers see the symbols known before the prices; the chunks' new ones are added
     // here, in file order, so ids are the same as with one thread.
     let initial = symbols.clone();
     let first_new = initial.len() as u32;
     let mut group_names: Vec<String> = Vec::new();
-    let mut rows: Vec<input::Row> = Vec::new();
-    let mut quotes: Vec<crate::calc::Quote> = Vec::new();
-    let mut records = 0u64;
-    let mut divisor_checked = false;
-    let mut unsorted = false;
-    // An error is only final once the file is known to be sorted by date: a later row dated
-    // earlier means the dates seen so far were not the first ones.
-    let mut pending: Option<Error> = None;
+    let (mut records, mut unsorted) = (0u64, false);
+    let mut skipped: Vec<String> = Vec::new();
     let mut failed: Option<DataError> = None;
-    let mut order = DayOrder::default();
-    let mut flush = |rows: &mut Vec<input::Row>,
-                     symbols: &Symbols,
-                     pending: &mut Option<Error>,
-                     held: &mut dyn FnMut(&str)| {
-        if rows.is_empty() || pending.is_some() {
-            rows.clear();
-            return;
-        }
-        sort_like_yesterday(rows, &mut order);
-        let step = (|| -> Result<(), Error> {
-            let divisor = input::check_day(rows, &name, symbols)?;
-            let date = rows[0].date;
-            if divisor.is_some() && !divisor_checked {
-                check_divisor_methods(&req.spec.methods, "the prices file's divisor column")?;
-                divisor_checked = true;
-            }
-            check_file_divisor(req, date, divisor, &file_divisors)?;
-            quotes.clear();
-            quotes.extend(rows.drain(..).map(|r| r.quote));
-            runner.day(date, &quotes, divisor.map(|d| d.0), symbols, held)?;
-            Ok(())
-        })();
-        rows.clear();
-        if let Err(e) = step {
-            *pending = Some(e);
-        }
-    };
     let progress = reader.progress().clone();
     let mut consume = |chunk: Result<input::Chunk, DataError>| -> bool {
         let mut chunk = match chunk {
@@ -163,29 +188,24 @@ pub(super) fn stream_index(
         let end = chunk.end;
         skipped.append(&mut chunk.skipped);
         for row in chunk.into_global(&mut symbols, first_new, &mut group_names) {
-            if let Some(first) = rows.first() {
-                if row.date < first.date {
-                    unsorted = true;
-                    return false;
-                }
-                if row.date != first.date {
-                    flush(&mut rows, &symbols, &mut pending, &mut held);
-                }
+            if !day.push(row, &symbols) {
+                unsorted = true;
+                return false;
             }
-            rows.push(row);
         }
         progress.set_position(end);
         true
     };
+    let (offset, first_line) = reader.data_start();
     input::read_parallel(
         path,
         offset,
         first_line,
-        &name,
+        reader.name(),
         reader.headers(),
         reader.parser(),
         &initial,
-        dates,
+        &req.dates,
         members.as_ref(),
         reader.thousands(),
         2,
@@ -195,20 +215,22 @@ pub(super) fn stream_index(
     if unsorted {
         return Ok(None);
     }
-    if let Some(e) = pending {
+    if let Some(e) = day.pending.take() {
         return Err(e);
     }
     if let Some(e) = failed {
         return Err(e.into());
     }
-    flush(&mut rows, &symbols, &mut pending, &mut held);
-    if let Some(e) = pending {
+    day.flush(&symbols);
+    if let Some(e) = day.pending {
         return Err(e);
     }
     if records == 0 {
         return Err(reader.header_only().into());
     }
-    let run = runner.finish(&symbols, &mut held)?;
+    let mut warnings = day.warnings;
+    let mut held = |m: &str| warnings.push(m.to_string());
+    let run = day.runner.finish(&symbols, &mut held)?;
     report_skipped(&skipped, warn);
     for w in &warnings {
         warn(w);
