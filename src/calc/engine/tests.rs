@@ -2,7 +2,7 @@
 //! number is worked out by hand in the comment next to it and compared exactly.
 
 use super::*;
-use crate::calc::DayInput;
+use crate::calc::{Action, ActionKind, DayInput, Quote};
 
 const A: SymbolId = 0;
 const B: SymbolId = 1;
