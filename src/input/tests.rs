@@ -1,3 +1,4 @@
+use super::text::utf16;
 use super::*;
 
 #[test]
