@@ -261,6 +261,30 @@ pub fn report(points: Points<'_>, as_of: Option<NaiveDate>) -> Result<Report, Re
     let points = &points[..=end_idx];
     let (end, end_level) = points[end_idx];
 
+    let to_date = to_date_returns(points, as_of, end, end_idx)?;
+    let trailing = trailing_returns(points, as_of, first, end, end_level)?;
+    let (calendar, monthly) = calendar_returns(points, first, end, end_idx)?;
+
+    Ok(Report {
+        as_of,
+        end,
+        to_date,
+        trailing,
+        calendar,
+        monthly,
+        drawdown: drawdown(points)?,
+        volatility: volatility(points)?,
+    })
+}
+
+/// The to-date returns of the report ([`ToDate::ALL`]) as of `as_of`; `end` is the date of
+/// the last level on or before it, at `end_idx` of `points`.
+fn to_date_returns(
+    points: Points<'_>,
+    as_of: NaiveDate,
+    end: NaiveDate,
+    end_idx: usize,
+) -> Result<Vec<PeriodReturn>, ReturnsError> {
     // A period that starts after the last level (an as-of date past the end of the data) has
     // no level in it: not available rather than a return of 0.
     let unavailable = |label: String| PeriodReturn {
@@ -270,7 +294,7 @@ pub fn report(points: Points<'_>, as_of: Option<NaiveDate>) -> Result<Report, Re
         annualized: None,
         partial: false,
     };
-    let to_date = ToDate::ALL
+    ToDate::ALL
         .iter()
         .map(|p| {
             let start = p.first_day(as_of);
@@ -280,8 +304,18 @@ pub fn report(points: Points<'_>, as_of: Option<NaiveDate>) -> Result<Report, Re
                 span_return(p.label().to_string(), points, start, end_idx)
             }
         })
-        .collect::<Result<Vec<_>, _>>()?;
+        .collect::<Result<Vec<_>, _>>()
+}
 
+/// The trailing returns of the report ([`Trailing::ALL`]) up to `end`, the date of the last
+/// level (`end_level`) on or before `as_of`; `first` is the first date of the series.
+fn trailing_returns(
+    points: Points<'_>,
+    as_of: NaiveDate,
+    first: NaiveDate,
+    end: NaiveDate,
+    end_level: Decimal,
+) -> Result<Vec<PeriodReturn>, ReturnsError> {
     let mut trailing = Vec::new();
     for t in Trailing::ALL {
         let base = match t {
@@ -319,7 +353,17 @@ pub fn report(points: Points<'_>, as_of: Option<NaiveDate>) -> Result<Report, Re
             }
         });
     }
+    Ok(trailing)
+}
 
+/// The calendar-year returns and the monthly table of the report, from the year of `first`
+/// to the year of `end` (the last level, at `end_idx` of `points`).
+fn calendar_returns(
+    points: Points<'_>,
+    first: NaiveDate,
+    end: NaiveDate,
+    end_idx: usize,
+) -> Result<(Vec<PeriodReturn>, Vec<MonthRow>), ReturnsError> {
     let complete_year = |y: i32| {
         NaiveDate::from_ymd_opt(y, 12, 31)
             .and_then(last_weekday_on_or_before)
@@ -362,17 +406,7 @@ pub fn report(points: Points<'_>, as_of: Option<NaiveDate>) -> Result<Report, Re
             total,
         });
     }
-
-    Ok(Report {
-        as_of,
-        end,
-        to_date,
-        trailing,
-        calendar,
-        monthly,
-        drawdown: drawdown(points)?,
-        volatility: volatility(points)?,
-    })
+    Ok((calendar, monthly))
 }
 
 /// The maximum drawdown of `points`; `None` if it never falls below a previous peak.
