@@ -7,7 +7,7 @@
 //!
 //! Lines are counted as `wc -l` counts them: the number of newline characters.
 //!
-//! Run with `cargo test --test layout -- --ignored --nocapture` to see every offender.
+//! Run with `cargo test --test layout -- --ignored` to see every offender (in the failure).
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -287,9 +287,6 @@ fn offenders() -> Vec<String> {
 #[ignore = "until issue 13's moves are merged"]
 fn no_long_files_or_functions_in_src() {
     let found = offenders();
-    for o in &found {
-        println!("{o}");
-    }
     assert!(
         found.is_empty(),
         "{} layout offenders:\n{}",
