@@ -161,6 +161,24 @@ enum Lines {
     Segments,
 }
 
+/// Sizes that grow with larger images (`1` at the default 1000 × 600 and below: smaller text
+/// would not be legible in a PNG).
+#[derive(Clone, Copy)]
+struct Scale(f64);
+
+impl Scale {
+    /// `v` pixels at this scale, rounded.
+    fn px(self, v: f64) -> i32 {
+        (v * self.0).round() as i32
+    }
+
+    /// The text style of `size` (a line height) at this scale.
+    fn font(self, size: f64) -> TextStyle<'static> {
+        TextStyle::from((FAMILY, size * self.0).into_font()).color(&TEXT)
+    }
+}
+
+/// Draws the chart on `root`: the title, the legend, then the plot.
 fn draw<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     data: &ChartData,
@@ -172,33 +190,59 @@ fn draw<DB: DrawingBackend>(
     // smaller text would not be legible in a PNG). plotters sizes text by its line height: an
     // SVG font-size is 1/1.24 of it (15.5 → 12.5 px).
     let s = (w / 1000.0).min(h / 600.0).clamp(1.0, 4.0);
-    let px = |v: f64| (v * s).round() as i32;
-    let font = |size: f64| TextStyle::from((FAMILY, size * s).into_font()).color(&TEXT);
-    let label_font = font(15.5);
-    let legend_font = font(17.0);
+    let scale = Scale(s);
 
     root.fill(&WHITE)?;
-    let margin = px(14.0);
+    let margin = scale.px(14.0);
     let mut top = margin;
 
     if let Some(title) = style.title.as_deref().filter(|t| !t.is_empty()) {
-        // A title wider than the image is drawn smaller, down to 80 %, then shortened.
-        let room = (w as i32 - 2 * margin).max(1) as u32;
-        let (full_w, _) = root.estimate_text_size(title, &font(25.0))?;
-        let shrink = (f64::from(room) / f64::from(full_w.max(1))).clamp(0.8, 1.0);
-        let title_font = font(25.0 * shrink);
-        let mut text = title.to_string();
-        while root.estimate_text_size(&text, &title_font)?.0 > room && text.chars().count() > 1 {
-            let keep = text.trim_end_matches('…').chars().count() - 1;
-            text = text.chars().take(keep).collect::<String>() + "…";
-        }
-        let (tw, th) = root.estimate_text_size(&text, &title_font)?;
-        let x = ((w as i32 - tw as i32) / 2).max(margin);
-        root.draw_text(&text, &title_font, (x, top))?;
-        top += th as i32 + px(10.0);
+        top = draw_title(root, title, w, top, margin, scale)?;
     }
+    top = draw_legend(root, data, w, top, margin, scale)?;
+    draw_plot(root, data, style, lines, top, margin, scale)
+}
 
-    // The legend: entries laid out in rows, each row centred.
+/// Draws the title, centred at `top`; returns the top of what comes below it.
+fn draw_title<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+    w: f64,
+    mut top: i32,
+    margin: i32,
+    scale: Scale,
+) -> Result<i32, DrawingAreaErrorKind<DB::ErrorType>> {
+    let px = |v| scale.px(v);
+    let font = |size| scale.font(size);
+    // A title wider than the image is drawn smaller, down to 80 %, then shortened.
+    let room = (w as i32 - 2 * margin).max(1) as u32;
+    let (full_w, _) = root.estimate_text_size(title, &font(25.0))?;
+    let shrink = (f64::from(room) / f64::from(full_w.max(1))).clamp(0.8, 1.0);
+    let title_font = font(25.0 * shrink);
+    let mut text = title.to_string();
+    while root.estimate_text_size(&text, &title_font)?.0 > room && text.chars().count() > 1 {
+        let keep = text.trim_end_matches('…').chars().count() - 1;
+        text = text.chars().take(keep).collect::<String>() + "…";
+    }
+    let (tw, th) = root.estimate_text_size(&text, &title_font)?;
+    let x = ((w as i32 - tw as i32) / 2).max(margin);
+    root.draw_text(&text, &title_font, (x, top))?;
+    top += th as i32 + px(10.0);
+    Ok(top)
+}
+
+/// Draws the legend at `top`: entries laid out in rows, each row centred. Returns the top of
+/// what comes below it.
+fn draw_legend<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    data: &ChartData,
+    w: f64,
+    mut top: i32,
+    margin: i32,
+    scale: Scale,
+) -> Result<i32, DrawingAreaErrorKind<DB::ErrorType>> {
+    let px = |v| scale.px(v);
+    let legend_font = scale.font(17.0);
     let swatch = px(24.0);
     let gap = px(7.0);
     let spacing = px(24.0);
@@ -238,7 +282,24 @@ fn draw<DB: DrawingBackend>(
         }
     }
     top += row_h * rows.len() as i32 + px(8.0);
+    Ok(top)
+}
 
+/// Draws the plot below `top`: its axes, ticks and grid, then the lines of the series.
+fn draw_plot<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    data: &ChartData,
+    style: &Style,
+    lines: Lines,
+    top: i32,
+    margin: i32,
+    scale: Scale,
+) -> DrawResult<DB> {
+    let (w, h) = (f64::from(style.width), f64::from(style.height));
+    let s = scale.0;
+    let px = |v| scale.px(v);
+    let font = |size| scale.font(size);
+    let label_font = font(15.5);
     // The plot's size, to choose the ticks.
     let area_h = h as i32 - top;
     let x_label_area = px(30.0);
@@ -330,7 +391,19 @@ fn draw<DB: DrawingBackend>(
     }
     mesh.draw()?;
 
-    let width = px(2.0).max(1) as u32;
+    draw_lines(&mut chart, data, style, lines, scale)
+}
+
+/// Draws the line of each series on `chart`, in its palette colour.
+fn draw_lines<DB: DrawingBackend>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<Axis, Axis>>,
+    data: &ChartData,
+    style: &Style,
+    lines: Lines,
+    scale: Scale,
+) -> DrawResult<DB> {
+    let y_of = |v: f64| if style.log { v.log10() } else { v };
+    let width = scale.px(2.0).max(1) as u32;
     let xs: Vec<f64> = data.dates.iter().map(|&d| day_number(d)).collect();
     let columns = chart.plotting_area().dim_in_pixel().0 as usize;
     for (i, series) in data.series.iter().enumerate() {
@@ -394,50 +467,4 @@ fn thin(points: &[(f64, f64)], columns: usize) -> Vec<(f64, f64)> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn thinning_keeps_the_ends_and_every_columns_extremes() {
-        let points: Vec<(f64, f64)> = (0..1000)
-            .map(|i| (f64::from(i), f64::from((i * 37) % 101)))
-            .collect();
-        let thinned = thin(&points, 10);
-        assert!(thinned.len() <= 40, "{}", thinned.len());
-        assert_eq!(thinned.first(), points.first());
-        assert_eq!(thinned.last(), points.last());
-        // Each block of 100 points is one column: its minimum and maximum survive.
-        for block in points.chunks(100) {
-            let min = block.iter().map(|p| p.1).fold(f64::INFINITY, f64::min);
-            let max = block.iter().map(|p| p.1).fold(f64::NEG_INFINITY, f64::max);
-            assert!(thinned.iter().any(|p| p.1 == min && block.contains(p)));
-            assert!(thinned.iter().any(|p| p.1 == max && block.contains(p)));
-        }
-        assert!(thinned.windows(2).all(|w| w[0].0 < w[1].0));
-        // Short lines are untouched.
-        assert_eq!(thin(&points[..30], 10), points[..30].to_vec());
-    }
-
-    #[test]
-    fn both_formats_render() {
-        let data = ChartData {
-            dates: vec![
-                chrono::NaiveDate::from_ymd_opt(2024, 1, 2).unwrap(),
-                chrono::NaiveDate::from_ymd_opt(2024, 1, 3).unwrap(),
-            ],
-            series: vec![super::super::Series {
-                name: "level".into(),
-                values: vec![100.0, 101.0],
-            }],
-        };
-        let style = Style {
-            title: Some("t".into()),
-            y_label: None,
-            log: false,
-            width: 400,
-            height: 300,
-        };
-        assert!(svg(&data, &style).unwrap().starts_with(b"<svg"));
-        assert!(png(&data, &style).unwrap().starts_with(b"\x89PNG"));
-    }
-}
+mod tests;
