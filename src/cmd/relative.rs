@@ -4,7 +4,7 @@ use super::args::{check_range, input_request, output_request, Numbers, OutputReq
 use crate::cli::RelativeArgs;
 use crate::error::{DataError, Error};
 use crate::input::{self, LevelColumns, LevelSeries, Source};
-use crate::output::{self, compute_table, level_labels, Cell, Table};
+use crate::output::{self, level_labels, Cell, LevelTable, Table};
 use crate::pipeline::compute_index;
 use crate::report::weights;
 use chrono::NaiveDate;
@@ -33,7 +33,7 @@ pub fn run(args: RelativeArgs, warn: &mut dyn FnMut(&str)) -> Result<(), Error> 
         }
         let input = input_request(args.input)?;
         let run = compute_index(&input, warn)?;
-        let table = compute_table(&run, 2, None, None);
+        let table = LevelTable::of(&run, 2, None, None);
         let computed = input::Computed {
             labels: level_labels(&run),
             decimals: 2,
@@ -42,7 +42,7 @@ pub fn run(args: RelativeArgs, warn: &mut dyn FnMut(&str)) -> Result<(), Error> 
                    levels with 2 decimals, as idx compute writes them)"
                 .into(),
         };
-        let levels = input::levels_from_computed(
+        let levels = input::levels_from_values(
             &table,
             &input.prices.name(),
             &LevelColumns::default(),

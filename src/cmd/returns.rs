@@ -7,7 +7,7 @@ use crate::error::{DataError, Error};
 use crate::input::{self, DateParser, LevelColumns, LevelSeries, Source};
 use crate::output::returns::{Parts, ReportFormat};
 use crate::output::Format;
-use crate::output::{compute_table, level_labels};
+use crate::output::{level_labels, LevelTable};
 use crate::pipeline::{compute_index, InputRequest};
 use crate::report::returns::{self as calc, Report, ReturnsError, ToDate, Trailing};
 use chrono::NaiveDate;
@@ -185,7 +185,7 @@ pub fn returns_levels(
             level_decimals,
         } => {
             let run = compute_index(input, warn)?;
-            let table = compute_table(&run, *level_decimals, None, None);
+            let table = LevelTable::of(&run, *level_decimals, None, None);
             let computed = input::Computed {
                 labels: level_labels(&run),
                 decimals: *level_decimals,
@@ -193,12 +193,7 @@ pub fn returns_levels(
                 hint: "raise --level-decimals, or compute the index with a larger --base-value"
                     .into(),
             };
-            input::levels_from_computed(
-                &table,
-                &input.prices.name(),
-                &req.columns,
-                Some(&computed),
-            )?
+            input::levels_from_values(&table, &input.prices.name(), &req.columns, Some(&computed))?
         }
     })
 }

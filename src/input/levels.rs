@@ -209,6 +209,52 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 
+    /// A row of values (a computed table's): the checks of [`Builder::row`] on numbers
+    /// rather than text.
+    fn values(
+        &mut self,
+        line: u64,
+        date: NaiveDate,
+        values: &[Option<Decimal>],
+    ) -> Result<(), DataError> {
+        self.out.dates.push(date);
+        for k in 0..self.cols.len() {
+            let col = self.cols[k];
+            // Column 0 is the date.
+            let value = values.get(col - 1).copied().flatten();
+            let level = match (value, self.computed) {
+                (Some(v), _) if v > Decimal::ZERO => v,
+                (Some(v), Some(c)) => {
+                    let header = self.headers[col].trim();
+                    let label = c
+                        .labels
+                        .iter()
+                        .find(|(h, _)| h == header)
+                        .map_or(header, |(_, l)| l.as_str());
+                    return Err(DataError::new(format!(
+                        "the {label} on {date} is {v} when rounded to {} decimals, and {} \
+                         need levels greater than 0",
+                        c.decimals, c.need
+                    ))
+                    .file(&self.file)
+                    .hint(c.hint.clone()));
+                }
+                (Some(v), None) => {
+                    return Err(self
+                        .error(line, col, &v.to_string(), "a level must be greater than 0")
+                        .hint("fix the level, or choose the level columns with --column"))
+                }
+                (None, _) => {
+                    return Err(self
+                        .error(line, col, "", "the level is empty")
+                        .hint("fill in the level or remove the row; choose columns with --column"))
+                }
+            };
+            self.out.series[k].1.push(level);
+        }
+        Ok(())
+    }
+
     fn finish(self) -> Result<LevelSeries, DataError> {
         if self.out.dates.is_empty() {
             return Err(DataError::new("no data rows: the file has only a header")
@@ -236,20 +282,11 @@ pub fn read_levels(
     b.finish()
 }
 
-/// Reads the level series of a result table (such as `idx compute`'s), exactly as
-/// [`read_levels`] would read the same table written as CSV.
-pub fn levels_from_table(
-    table: &output::Table,
-    name: &str,
-    columns: &LevelColumns,
-) -> Result<LevelSeries, DataError> {
-    levels_from_computed(table, name, columns, None)
-}
-
-/// [`levels_from_table`] for a table computed from constituent data (`name` is the prices
-/// file): a level that rounds to 0 is reported with its date and series, as `computed` says.
-pub fn levels_from_computed(
-    table: &output::Table,
+/// The level series of a computed [`output::LevelTable`], exactly as [`read_levels`] would read
+/// the same table written as CSV, but from its values (`name` is the prices file): a level that
+/// rounds to 0 is reported with its date and series, as `computed` says.
+pub fn levels_from_values(
+    table: &output::LevelTable,
     name: &str,
     columns: &LevelColumns,
     computed: Option<&Computed>,
@@ -257,9 +294,8 @@ pub fn levels_from_computed(
     let dates = DateParser::default();
     let mut b = Builder::new(name.to_string(), table.headers.clone(), columns, &dates)?;
     b.computed = computed;
-    for (i, row) in table.rows.iter().enumerate() {
-        let cells: Vec<&str> = row.iter().map(output::Cell::text).collect();
-        b.row(i as u64 + 2, &cells)?;
+    for (i, (date, values)) in table.rows.iter().enumerate() {
+        b.values(i as u64 + 2, *date, values)?;
     }
     b.finish()
 }

@@ -15,8 +15,7 @@ pub use aux::{
     read_shares, DuplicateAction,
 };
 pub use levels::{
-    levels_from_computed, levels_from_table, read_levels, Computed, LevelColumns, LevelSeries,
-    NOT_SERIES,
+    levels_from_values, read_levels, Computed, LevelColumns, LevelSeries, NOT_SERIES,
 };
 pub use number::parse_decimal;
 pub(crate) use number::strip_thousands;

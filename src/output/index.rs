@@ -1,8 +1,10 @@
-//! The level table `idx compute` writes (and the levels other commands read back).
+//! The level table `idx compute` writes, and the same numbers as values for the commands that
+//! compute levels and go on with them (returns, relative with `--method`).
 
 use super::{fixed, full, Cell, Table};
 use crate::pipeline::IndexRun;
 use chrono::NaiveDate;
+use rust_decimal::{Decimal, RoundingStrategy};
 
 /// What each level column of [`compute_table`]'s table is, for messages: with one method,
 /// `level` is its level and `total_return` its total-return level; with several, each method's
@@ -30,6 +32,118 @@ pub fn level_labels(run: &IndexRun) -> Vec<(String, String)> {
     }
 }
 
+/// How a column of a [`LevelTable`] is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Written {
+    /// Rounded to the table's decimals (levels).
+    Rounded,
+    /// With all its precision (the divisor, the count of constituents).
+    Full,
+}
+
+/// The numbers `idx compute` writes, as values: the levels already rounded half away from zero
+/// to `decimals` (the one rounding, here in `output`), so that a command reading them (returns,
+/// relative with `--method`) gets exactly what a pipeline from `idx compute` would, without
+/// writing and parsing text.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LevelTable {
+    /// `date`, then the value columns.
+    pub headers: Vec<String>,
+    /// How each value column is written (parallel to `headers[1..]`).
+    pub written: Vec<Written>,
+    /// Each date with its values (`None`: no value, an empty cell). A single method's row has
+    /// no total-return cell on a date without one.
+    pub rows: Vec<(NaiveDate, Vec<Option<Decimal>>)>,
+    /// The decimals of the rounded columns.
+    pub decimals: u32,
+}
+
+/// `value` rounded half away from zero to `decimals`, as [`fixed`] writes it.
+pub fn rounded(value: Decimal, decimals: u32) -> Decimal {
+    let mut r = value.round_dp_with_strategy(decimals, RoundingStrategy::MidpointAwayFromZero);
+    r.rescale(decimals);
+    r
+}
+
+impl LevelTable {
+    /// The values of `run` from `from` to `to`, levels rounded to `dp` decimals.
+    pub fn of(run: &IndexRun, dp: u32, from: Option<NaiveDate>, to: Option<NaiveDate>) -> Self {
+        let single = run.methods.len() == 1;
+        let mut headers = vec!["date".to_string()];
+        let mut written = Vec::new();
+        if single {
+            headers.extend(["level", "divisor", "constituents"].map(String::from));
+            written.extend([Written::Rounded, Written::Full, Written::Full]);
+            if run.total_return {
+                headers.push("total_return".into());
+                written.push(Written::Rounded);
+            }
+        } else {
+            headers.extend(run.methods.iter().map(|m| m.name().to_string()));
+            written.extend(run.methods.iter().map(|_| Written::Rounded));
+            if run.total_return {
+                headers.extend(
+                    run.methods
+                        .iter()
+                        .map(|m| format!("{}_total_return", m.name())),
+                );
+                written.extend(run.methods.iter().map(|_| Written::Rounded));
+            }
+        }
+        let round = |v: Decimal| Some(rounded(v, dp));
+        let rows = run
+            .days
+            .iter()
+            .filter(|d| from.is_none_or(|f| d.date >= f) && to.is_none_or(|t| d.date <= t))
+            .map(|d| {
+                let mut row = Vec::new();
+                if single {
+                    let v = &d.values[0];
+                    row.push(round(v.level));
+                    row.push(Some(v.divisor.normalize()));
+                    row.push(Some(Decimal::from(d.constituents)));
+                    if let Some(tr) = v.total_return {
+                        row.push(round(tr));
+                    }
+                } else {
+                    row.extend(d.values.iter().map(|v| round(v.level)));
+                    if run.total_return {
+                        row.extend(d.values.iter().map(|v| v.total_return.and_then(round)));
+                    }
+                }
+                (d.date, row)
+            })
+            .collect();
+        LevelTable {
+            headers,
+            written,
+            rows,
+            decimals: dp,
+        }
+    }
+
+    /// The table as `idx compute` writes it.
+    pub fn table(&self) -> Table {
+        let rows = self
+            .rows
+            .iter()
+            .map(|(date, values)| {
+                std::iter::once(Cell::Text(date.to_string()))
+                    .chain(values.iter().zip(&self.written).map(|(v, w)| match (v, w) {
+                        (None, _) => Cell::Empty,
+                        (Some(v), Written::Rounded) => Cell::Number(fixed(*v, self.decimals)),
+                        (Some(v), Written::Full) => Cell::Number(full(*v)),
+                    }))
+                    .collect()
+            })
+            .collect();
+        Table {
+            headers: self.headers.clone(),
+            rows,
+        }
+    }
+}
+
 /// The table `idx compute` writes.
 pub fn compute_table(
     run: &IndexRun,
@@ -37,48 +151,5 @@ pub fn compute_table(
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
 ) -> Table {
-    let single = run.methods.len() == 1;
-    let mut headers = vec!["date".to_string()];
-    if single {
-        headers.extend(["level", "divisor", "constituents"].map(String::from));
-        if run.total_return {
-            headers.push("total_return".into());
-        }
-    } else {
-        headers.extend(run.methods.iter().map(|m| m.name().to_string()));
-        if run.total_return {
-            headers.extend(
-                run.methods
-                    .iter()
-                    .map(|m| format!("{}_total_return", m.name())),
-            );
-        }
-    }
-    let rows = run
-        .days
-        .iter()
-        .filter(|d| from.is_none_or(|f| d.date >= f) && to.is_none_or(|t| d.date <= t))
-        .map(|d| {
-            let mut row = vec![Cell::Text(d.date.to_string())];
-            if single {
-                let v = &d.values[0];
-                row.push(Cell::Number(fixed(v.level, dp)));
-                row.push(Cell::Number(full(v.divisor)));
-                row.push(Cell::Number(d.constituents.to_string()));
-                if let Some(tr) = v.total_return {
-                    row.push(Cell::Number(fixed(tr, dp)));
-                }
-            } else {
-                row.extend(d.values.iter().map(|v| Cell::Number(fixed(v.level, dp))));
-                if run.total_return {
-                    row.extend(d.values.iter().map(|v| {
-                        v.total_return
-                            .map_or(Cell::Empty, |tr| Cell::Number(fixed(tr, dp)))
-                    }));
-                }
-            }
-            row
-        })
-        .collect();
-    Table { headers, rows }
+    LevelTable::of(run, dp, from, to).table()
 }
