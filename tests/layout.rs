@@ -309,3 +309,64 @@ fn the_measure_counts_lines_as_wc_and_skips_literals_and_test_items() {
         vec![("short".to_string(), 1, 5), ("inner".to_string(), 10, 3)]
     );
 }
+
+/// Whether `toks` name clap, or the command layer (`crate::cli`, `crate::cmd`, `super::cmd`).
+fn command_layer_names(toks: &[(usize, Tok)]) -> Vec<(usize, String)> {
+    let word = |k: usize| match toks.get(k) {
+        Some((_, Tok::Word(w))) => Some(w.as_str()),
+        _ => None,
+    };
+    let colons = |k: usize| {
+        matches!(toks.get(k), Some((_, Tok::Punct(':'))))
+            && matches!(toks.get(k + 1), Some((_, Tok::Punct(':'))))
+    };
+    let mut out = Vec::new();
+    for k in 0..toks.len() {
+        let line = toks[k].0 + 1;
+        if word(k) == Some("clap") {
+            out.push((line, "clap".to_string()));
+        }
+        if matches!(word(k), Some("crate" | "idx")) && colons(k + 1) {
+            if let Some(m @ ("cli" | "cmd")) = word(k + 3) {
+                out.push((line, format!("{}::{m}", word(k).unwrap_or_default())));
+            }
+        }
+    }
+    out
+}
+
+/// Only `src/cmd/`, `src/cli.rs` and `src/main.rs` see clap's types and the command layer: the
+/// library modules take typed requests, and no import runs from the library back up to the
+/// commands (so the command layer cannot be part of an import cycle).
+#[test]
+fn only_the_command_layer_sees_clap() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let src = root.join("src");
+    let mut found = Vec::new();
+    for path in rust_files(&src) {
+        let rel = path.strip_prefix(&src).unwrap_or(&path);
+        if rel.starts_with("cmd") || rel == Path::new("cli.rs") || rel == Path::new("main.rs") {
+            continue;
+        }
+        if rel == Path::new("lib.rs") {
+            // It declares the modules (`pub mod cli; pub mod cmd;`) and nothing else of them.
+            continue;
+        }
+        let text = fs::read_to_string(&path).unwrap_or_default();
+        for (line, name) in command_layer_names(&tokens(&text)) {
+            found.push(format!("{}:{line}: {name}", rel.display()));
+        }
+    }
+    assert!(found.is_empty(), "outside the command layer:\n{}", found.join("\n"));
+}
+
+#[test]
+fn the_clap_check_sees_what_it_should() {
+    let names = |s: &str| command_layer_names(&tokens(s));
+    assert_eq!(
+        names("use crate::cli::CheckArgs;\nfn f(a: clap::Args) {}\n"),
+        vec![(1, "crate::cli".to_string()), (2, "clap".to_string())]
+    );
+    // Comments and strings are not code.
+    assert_eq!(names("// crate::cli\nconst S: &str = \"clap\";\n"), vec![]);
+}
