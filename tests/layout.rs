@@ -321,8 +321,8 @@ fn command_layer_names(toks: &[(usize, Tok)]) -> Vec<(usize, String)> {
             && matches!(toks.get(k + 1), Some((_, Tok::Punct(':'))))
     };
     let mut out = Vec::new();
-    for k in 0..toks.len() {
-        let line = toks[k].0 + 1;
+    for (k, (line, _)) in toks.iter().enumerate() {
+        let line = line + 1;
         if word(k) == Some("clap") {
             out.push((line, "clap".to_string()));
         }
@@ -357,7 +357,11 @@ fn only_the_command_layer_sees_clap() {
             found.push(format!("{}:{line}: {name}", rel.display()));
         }
     }
-    assert!(found.is_empty(), "outside the command layer:\n{}", found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "outside the command layer:\n{}",
+        found.join("\n")
+    );
 }
 
 #[test]

@@ -114,28 +114,18 @@ pub fn input_request(args: InputArgs) -> Result<InputRequest, Error> {
         aux(&args.actions),
         aux(&args.divisors),
     );
-    let stdin_users = [
-        &Some(prices.clone()),
-        &constituents,
-        &shares,
-        &actions,
-        &divisors,
-    ]
-    .iter()
-    .filter(|s| matches!(s, Some(Source::Stdin)))
-    .count();
-    if stdin_users > 1 {
-        return Err(Error::usage(
-            "more than one input reads stdin ('-' or no prices file)",
-            "give the other inputs as files",
-        ));
-    }
-    if prices == Source::Stdin && std::io::stdin().is_terminal() {
-        return Err(Error::usage(
-            "no prices file given and stdin is a terminal",
-            "give a prices file, or pipe one in: cat prices.csv | idx compute --method cap-weighted",
-        ));
-    }
+    one_stdin(&[
+        Some(&prices),
+        constituents.as_ref(),
+        shares.as_ref(),
+        actions.as_ref(),
+        divisors.as_ref(),
+    ])?;
+    not_a_terminal(
+        &prices,
+        "no prices file given",
+        "give a prices file, or pipe one in: cat prices.csv | idx compute --method cap-weighted",
+    )?;
     let mut columns = column_names(&args.columns)?;
     columns.skip_bad_rows = args.skip_bad_rows;
     Ok(InputRequest {
@@ -289,6 +279,33 @@ pub(crate) fn one_method(input: &InputRequest, command: &str) -> Result<(), Erro
         return Err(Error::usage(
             format!("idx {command} takes exactly one --method"),
             "choose price-weighted, cap-weighted or equal-weighted",
+        ));
+    }
+    Ok(())
+}
+
+/// At most one input of a command reads stdin (`-`, or no prices file).
+pub(crate) fn one_stdin(inputs: &[Option<&Source>]) -> Result<(), Error> {
+    let users = inputs
+        .iter()
+        .filter(|s| matches!(s, Some(Source::Stdin)))
+        .count();
+    if users > 1 {
+        return Err(Error::usage(
+            "more than one input reads stdin ('-' or no prices file)",
+            "give the other inputs as files",
+        ));
+    }
+    Ok(())
+}
+
+/// An input read from stdin must not be a terminal (the run would wait for typing):
+/// `missing` says what was not given, `hint` how to give it.
+pub(crate) fn not_a_terminal(source: &Source, missing: &str, hint: &str) -> Result<(), Error> {
+    if *source == Source::Stdin && std::io::stdin().is_terminal() {
+        return Err(Error::usage(
+            format!("{missing} and stdin is a terminal"),
+            hint,
         ));
     }
     Ok(())

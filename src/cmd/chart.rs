@@ -85,12 +85,11 @@ pub fn request(args: ChartArgs) -> Result<ChartRequest, Error> {
         }
     }
     let source = Source::from_arg(args.file.as_deref().unwrap_or("-"));
-    if source == Source::Stdin && std::io::stdin().is_terminal() {
-        return Err(Error::usage(
-            "no input file given and stdin is a terminal",
-            "give a CSV file, or pipe one in: idx compute -m cw prices.csv | idx chart -o chart.svg",
-        ));
-    }
+    super::args::not_a_terminal(
+        &source,
+        "no input file given",
+        "give a CSV file, or pipe one in: idx compute -m cw prices.csv | idx chart -o chart.svg",
+    )?;
     Ok(ChartRequest {
         read: ReadOptions {
             source,

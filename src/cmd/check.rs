@@ -1,13 +1,12 @@
 //! `idx check`: validate constituent data and list what looks wrong.
 
 use super::args::column_names;
-use super::args::report_format;
+use super::args::{not_a_terminal, one_stdin, report_format};
 use crate::check::{check, render, verdict, CheckColumns, CheckFormat, CheckRequest, Thresholds};
 use crate::cli::CheckArgs;
 use crate::error::Error;
 use crate::input::Source;
 use crate::output::Format;
-use std::io::IsTerminal;
 
 /// Validates `idx check`'s flags.
 pub fn request(args: CheckArgs) -> Result<CheckRequest, Error> {
@@ -20,22 +19,12 @@ pub fn request(args: CheckArgs) -> Result<CheckRequest, Error> {
     let prices = Source::from_arg(args.prices.as_deref().unwrap_or("-"));
     let aux = |a: &Option<String>| a.as_deref().map(Source::from_arg);
     let (actions, shares) = (aux(&args.actions), aux(&args.shares));
-    let stdin_users = [Some(&prices), actions.as_ref(), shares.as_ref()]
-        .iter()
-        .filter(|s| matches!(s, Some(Source::Stdin)))
-        .count();
-    if stdin_users > 1 {
-        return Err(Error::usage(
-            "more than one input reads stdin ('-' or no prices file)",
-            "give the other inputs as files",
-        ));
-    }
-    if prices == Source::Stdin && std::io::stdin().is_terminal() {
-        return Err(Error::usage(
-            "no prices file given and stdin is a terminal",
-            "give a prices file, or pipe one in: cat prices.csv | idx check",
-        ));
-    }
+    one_stdin(&[Some(&prices), actions.as_ref(), shares.as_ref()])?;
+    not_a_terminal(
+        &prices,
+        "no prices file given",
+        "give a prices file, or pipe one in: cat prices.csv | idx check",
+    )?;
     if args.output.decimals.is_some() {
         return Err(Error::usage(
             "idx check writes no computed numbers: --decimals does not apply",

@@ -1,7 +1,7 @@
 //! `idx returns`: validated request → level series → reports → output.
 
 use super::args::input_request;
-use super::args::report_format;
+use super::args::{not_a_terminal, report_format};
 use crate::cli::{PeriodArg, ReturnsArgs};
 use crate::error::{DataError, Error};
 use crate::input::{self, DateParser, LevelColumns, LevelSeries, Source};
@@ -11,7 +11,6 @@ use crate::output::{level_labels, LevelTable};
 use crate::pipeline::{compute_index, InputRequest};
 use crate::report::returns::{self as calc, Report, ReturnsError, ToDate, Trailing};
 use chrono::NaiveDate;
-use std::io::IsTerminal;
 use std::path::PathBuf;
 
 /// Where the levels come from.
@@ -133,12 +132,11 @@ pub fn returns_request(args: ReturnsArgs) -> Result<ReturnsRequest, Error> {
             ));
         }
         let source = Source::from_arg(i.prices.as_deref().unwrap_or("-"));
-        if source == Source::Stdin && std::io::stdin().is_terminal() {
-            return Err(Error::usage(
-                "no file given and stdin is a terminal",
-                "give a level series file, or pipe one in: idx compute ... | idx returns",
-            ));
-        }
+        not_a_terminal(
+            &source,
+            "no file given",
+            "give a level series file, or pipe one in: idx compute ... | idx returns",
+        )?;
         LevelSource::Levels {
             source,
             dates: DateParser::new(args.input.columns.date_format.clone()),

@@ -171,42 +171,48 @@ impl<'a> Builder<'a> {
         for k in 0..self.cols.len() {
             let col = self.cols[k];
             let text = cell(col);
-            let level = match (parse_decimal(text), self.computed) {
-                (Ok(v), _) if v > Decimal::ZERO => v,
-                (Ok(_), Some(c)) => {
-                    let header = self.headers[col].trim();
-                    let label = c
-                        .labels
-                        .iter()
-                        .find(|(h, _)| h == header)
-                        .map_or(header, |(_, l)| l.as_str());
-                    return Err(DataError::new(format!(
-                        "the {label} on {date} is {text} when rounded to {} decimals, and {} \
-                         need levels greater than 0",
-                        c.decimals, c.need
-                    ))
-                    .file(&self.file)
-                    .hint(c.hint.clone()));
-                }
-                (Ok(_), None) => {
-                    return Err(self
-                        .error(line, col, text, "a level must be greater than 0")
-                        .hint("fix the level, or choose the level columns with --column"))
-                }
-                (Err(_), _) if text.is_empty() => {
-                    return Err(self
-                        .error(line, col, text, "the level is empty")
-                        .hint("fill in the level or remove the row; choose columns with --column"))
-                }
-                (Err(why), _) => {
-                    return Err(self
-                        .error(line, col, text, why)
-                        .hint("choose the level columns with --column"))
-                }
-            };
+            let level = self.level(line, col, date, parse_decimal(text), text)?;
             self.out.series[k].1.push(level);
         }
         Ok(())
+    }
+
+    /// The level of a cell (`parsed` from `text`): greater than 0, or an error saying why not.
+    fn level(
+        &self,
+        line: u64,
+        col: usize,
+        date: NaiveDate,
+        parsed: Result<Decimal, String>,
+        text: &str,
+    ) -> Result<Decimal, DataError> {
+        match (parsed, self.computed) {
+            (Ok(v), _) if v > Decimal::ZERO => Ok(v),
+            (Ok(_), Some(c)) => {
+                let header = self.headers[col].trim();
+                let label = c
+                    .labels
+                    .iter()
+                    .find(|(h, _)| h == header)
+                    .map_or(header, |(_, l)| l.as_str());
+                Err(DataError::new(format!(
+                    "the {label} on {date} is {text} when rounded to {} decimals, and {} need \
+                     levels greater than 0",
+                    c.decimals, c.need
+                ))
+                .file(&self.file)
+                .hint(c.hint.clone()))
+            }
+            (Ok(_), None) => Err(self
+                .error(line, col, text, "a level must be greater than 0")
+                .hint("fix the level, or choose the level columns with --column")),
+            (Err(_), _) if text.is_empty() => Err(self
+                .error(line, col, text, "the level is empty")
+                .hint("fill in the level or remove the row; choose columns with --column")),
+            (Err(why), _) => Err(self
+                .error(line, col, text, why)
+                .hint("choose the level columns with --column")),
+        }
     }
 
     /// A row of values (a computed table's): the checks of [`Builder::row`] on numbers
@@ -222,34 +228,9 @@ impl<'a> Builder<'a> {
             let col = self.cols[k];
             // Column 0 is the date.
             let value = values.get(col - 1).copied().flatten();
-            let level = match (value, self.computed) {
-                (Some(v), _) if v > Decimal::ZERO => v,
-                (Some(v), Some(c)) => {
-                    let header = self.headers[col].trim();
-                    let label = c
-                        .labels
-                        .iter()
-                        .find(|(h, _)| h == header)
-                        .map_or(header, |(_, l)| l.as_str());
-                    return Err(DataError::new(format!(
-                        "the {label} on {date} is {v} when rounded to {} decimals, and {} \
-                         need levels greater than 0",
-                        c.decimals, c.need
-                    ))
-                    .file(&self.file)
-                    .hint(c.hint.clone()));
-                }
-                (Some(v), None) => {
-                    return Err(self
-                        .error(line, col, &v.to_string(), "a level must be greater than 0")
-                        .hint("fix the level, or choose the level columns with --column"))
-                }
-                (None, _) => {
-                    return Err(self
-                        .error(line, col, "", "the level is empty")
-                        .hint("fill in the level or remove the row; choose columns with --column"))
-                }
-            };
+            let text = value.map(|v| v.to_string()).unwrap_or_default();
+            let parsed = value.ok_or_else(String::new);
+            let level = self.level(line, col, date, parsed, &text)?;
             self.out.series[k].1.push(level);
         }
         Ok(())

@@ -3,8 +3,8 @@
 //! the run ([`IndexRun`]).
 //!
 //! - [`compute_index`]: a date-sorted prices file is streamed one date at a time
-//!   ([`stream`]); any other order, or stdin, is read whole and sorted first ([`run_index`]).
-//! - Several methods are computed side by side, one thread each ([`pool`]).
+//!   (`stream`); any other order, or stdin, is read whole and sorted first ([`run_index`]).
+//! - Several methods are computed side by side, one thread each (`pool`).
 //! - Every path feeds the same [`DayRunner`], which also watches for moves that make the
 //!   levels wrong (unrecorded splits).
 
