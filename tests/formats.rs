@@ -370,3 +370,63 @@ fn wide_files_are_checked_with_their_own_lines() {
     let table = String::from_utf8_lossy(&out.stdout);
     assert!(table.contains("(6 rows, 3 symbols, 6 dates)"), "{table}");
 }
+
+/// Issue 13: every command reads its input through the one reader. The same quirky file (a
+/// Japanese symbol in Shift_JIS with lone-\r line ends; a byte-order mark, CRLF and quoted
+/// fields in UTF-8) is read as its plain UTF-8 form by compute, check, chart and as a members
+/// file.
+#[test]
+fn compute_check_chart_and_members_files_read_quirky_files_alike() {
+    let text = "date,symbol,price,shares\n2024-01-04,トヨタ,2500,100\n\
+                2024-01-05,トヨタ,2550,100\n2024-01-09,トヨタ,2600,100\n";
+    let cr = text.replace('\n', "\r");
+    let (sjis, _, bad) = encoding_rs::SHIFT_JIS.encode(&cr);
+    assert!(!bad);
+    let mut bom_crlf = b"\xEF\xBB\xBF".to_vec();
+    bom_crlf.extend(
+        text.replace("トヨタ", "\"トヨタ\"")
+            .replace('\n', "\r\n")
+            .bytes(),
+    );
+    let runs: [&[&str]; 4] = [
+        &["compute", "-m", "cw"],
+        &["check"],
+        &["chart", "-o", "-"],
+        &["share", "-m", "cw", "--members-file", "p.csv"],
+    ];
+    // Each form in a directory of its own, under the same name, so that messages match too.
+    let output = |bytes: &[u8], args: &[&str]| {
+        let dir = TempDir::new().unwrap();
+        fs::write(dir.path().join("p.csv"), bytes).unwrap();
+        let out = idx()
+            .current_dir(dir.path())
+            .args(args)
+            .arg("p.csv")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (out.stdout, out.stderr)
+    };
+    for args in runs {
+        let plain = output(text.as_bytes(), args);
+        assert!(!plain.0.is_empty(), "{args:?}");
+        assert_eq!(output(&sjis, args), plain, "Shift_JIS, \\r: {args:?}");
+        assert_eq!(
+            output(&bom_crlf, args),
+            plain,
+            "BOM, CRLF, quotes: {args:?}"
+        );
+    }
+    // The members file's symbol is the prices file's: the set is the whole index.
+    let (share, _) = output(&sjis, runs[3]);
+    assert!(
+        String::from_utf8(share)
+            .unwrap()
+            .ends_with("2024-01-09,1.0000000000,1\n"),
+        "share"
+    );
+}

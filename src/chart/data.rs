@@ -5,11 +5,10 @@
 //! file, line, column and value.
 
 use crate::error::DataError;
-use crate::input::{parse_decimal, DateParser, Source};
+use crate::input::{line_of, parse_decimal, CsvReader, DateParser, Source};
 use chrono::NaiveDate;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
-use std::io::Read;
 
 // Columns of idx's outputs that are not series: the list `idx returns` uses too.
 use crate::input::NOT_SERIES;
@@ -49,33 +48,12 @@ pub struct ChartData {
     pub series: Vec<Series>,
 }
 
-/// Opens the input as every idx reader does (UTF-8, or Shift_JIS when the start of the file
-/// is Shift_JIS; lone-\r line ends read as \n).
-fn open(source: &Source) -> Result<Box<dyn Read>, DataError> {
-    let (reader, _) = source.open(None)?;
-    Ok(reader)
-}
-
-fn csv_error(name: &str, e: csv::Error) -> DataError {
-    let line = e.position().map(|p| p.line());
-    let mut err = match e.kind() {
-        csv::ErrorKind::UnequalLengths {
-            expected_len, len, ..
-        } => DataError::new(format!(
-            "the row has {len} fields but the header has {expected_len}"
-        ))
-        .hint("every row needs one field per header column; quote fields that contain commas"),
-        csv::ErrorKind::Utf8 { .. } => {
-            DataError::new("the row is not valid UTF-8").hint("save the file as UTF-8")
-        }
-        csv::ErrorKind::Io(io) => DataError::new(format!("cannot read the file: {io}")),
-        _ => DataError::new(format!("malformed CSV: {e}")),
-    }
-    .file(name);
-    if let Some(line) = line {
-        err = err.line(line);
-    }
-    err
+/// A record that is not valid UTF-8 (chart reads text only), at `line` of `name`.
+fn not_utf8(name: &str, line: u64) -> DataError {
+    DataError::new("the row is not valid UTF-8")
+        .hint("save the file as UTF-8")
+        .file(name)
+        .line(line)
 }
 
 /// Finds the one header equal to `wanted` (case-insensitive).
@@ -107,66 +85,46 @@ fn find(
     }
 }
 
-/// Reads and checks the chart's data.
-pub fn read(opts: &ReadOptions) -> Result<ChartData, DataError> {
-    let name = opts.source.name();
-    let mut reader = csv::ReaderBuilder::new()
-        // Records end at \n, so lines are counted right in CRLF files too (the \r is
-        // trimmed with the last field).
-        .terminator(csv::Terminator::Any(b'\n'))
-        .has_headers(true)
-        .trim(csv::Trim::All)
-        .from_reader(open(&opts.source)?);
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| csv_error(&name, e))?
-        .iter()
-        .enumerate()
-        .map(|(i, h)| {
-            let h = if i == 0 {
-                h.trim_start_matches('\u{feff}')
-            } else {
-                h
-            };
-            h.trim().to_string()
-        })
-        .collect();
-    if headers.iter().all(String::is_empty) {
-        return Err(DataError::new("the file is empty").file(&name).hint(
+/// Opens the input through the reader every command uses (UTF-8, or Shift_JIS when the start
+/// of the file is Shift_JIS; lone-\r line ends read as \n); its header must be valid UTF-8.
+fn open(source: &Source) -> Result<CsvReader, DataError> {
+    let reader = CsvReader::open(source, None)?;
+    if !reader.header_is_utf8() {
+        return Err(not_utf8(reader.name(), 1));
+    }
+    if !reader.has_header() {
+        return Err(reader.empty_error(
             "give a CSV file with a header row (date and one column per series) and data rows",
         ));
     }
-    let found = || crate::error::escape_names(&headers);
-    let date_name = opts.date_col.as_deref().unwrap_or("date");
-    let date_col = find(&headers, date_name, &name, "--date-col")?.ok_or_else(|| {
-        DataError::new(format!("missing required column '{date_name}'"))
-            .file(&name)
-            .line(1)
-            .hint(format!(
-                "rename the column in the header, or name it with --date-col (columns found: {})",
-                found()
-            ))
-    })?;
+    Ok(reader)
+}
 
+/// The data rows, each with its line: every row has one field per header column and is valid
+/// UTF-8, its cells without surrounding whitespace (Unicode's too).
+fn read_rows(reader: &mut CsvReader) -> Result<Vec<(u64, csv::StringRecord)>, DataError> {
     let mut rows: Vec<(u64, csv::StringRecord)> = Vec::new();
-    let mut record = csv::StringRecord::new();
-    while reader
-        .read_record(&mut record)
-        .map_err(|e| csv_error(&name, e))?
-    {
-        let line = record.position().map_or(0, |p| p.line());
-        rows.push((line, record.clone()));
+    let mut record = csv::ByteRecord::new();
+    while reader.read_full(&mut record)? {
+        let line = line_of(&record);
+        let mut text = csv::StringRecord::from_byte_record(record.clone())
+            .map_err(|_| not_utf8(reader.name(), line))?;
+        text.trim();
+        rows.push((line, text));
     }
-    if rows.len() < 2 {
-        return Err(DataError::new(format!(
-            "a chart needs at least two rows of data, but the file has {}",
-            rows.len()
-        ))
-        .file(&name)
-        .hint("give a file with a header row and two or more dates"));
-    }
+    Ok(rows)
+}
 
-    // The series: the columns named with --column, or every numeric column.
+/// The columns to draw: those named with `--column`, or every numeric column (whose first
+/// value is a number).
+fn series_columns(
+    opts: &ReadOptions,
+    name: &str,
+    headers: &[String],
+    date_col: usize,
+    rows: &[(u64, csv::StringRecord)],
+) -> Result<Vec<usize>, DataError> {
+    let found = || crate::error::escape_names(headers);
     let mut columns: Vec<usize> = Vec::new();
     if opts.columns.is_empty() {
         for (i, h) in headers.iter().enumerate() {
@@ -183,7 +141,7 @@ pub fn read(opts: &ReadOptions) -> Result<ChartData, DataError> {
         }
         if columns.is_empty() {
             return Err(DataError::new("no numeric column to chart")
-                .file(&name)
+                .file(name)
                 .line(1)
                 .hint(format!(
                     "give a CSV with a date column and one or more columns of numbers \
@@ -194,9 +152,9 @@ pub fn read(opts: &ReadOptions) -> Result<ChartData, DataError> {
         }
     } else {
         for wanted in &opts.columns {
-            let i = find(&headers, wanted, &name, "--column")?.ok_or_else(|| {
+            let i = find(headers, wanted, name, "--column")?.ok_or_else(|| {
                 DataError::new(format!("no column '{}' to chart", wanted.trim()))
-                    .file(&name)
+                    .file(name)
                     .line(1)
                     .hint(format!(
                         "name a column of the header with --column (columns found: {})",
@@ -208,7 +166,7 @@ pub fn read(opts: &ReadOptions) -> Result<ChartData, DataError> {
                     "--column names the date column '{}'",
                     crate::error::escape_name(&headers[i])
                 ))
-                .file(&name)
+                .file(name)
                 .line(1)
                 .hint("name the columns of values to draw"));
             }
@@ -217,14 +175,27 @@ pub fn read(opts: &ReadOptions) -> Result<ChartData, DataError> {
             }
         }
     }
+    Ok(columns)
+}
 
+/// The dates of the rows, strictly increasing, and the values of `columns` in them, checked;
+/// with the first value of every column.
+#[allow(clippy::type_complexity)]
+fn parse_rows(
+    opts: &ReadOptions,
+    name: &str,
+    headers: &[String],
+    date_col: usize,
+    columns: &[usize],
+    rows: &[(u64, csv::StringRecord)],
+) -> Result<(Vec<NaiveDate>, Vec<Vec<f64>>, Vec<Decimal>), DataError> {
     let mut dates: Vec<NaiveDate> = Vec::with_capacity(rows.len());
     let mut values: Vec<Vec<f64>> = vec![Vec::with_capacity(rows.len()); columns.len()];
     let mut firsts: Vec<Decimal> = Vec::with_capacity(columns.len());
     for (row, (line, r)) in rows.iter().enumerate() {
         let at = |col: usize, problem: String| {
             DataError::new(problem)
-                .file(&name)
+                .file(name)
                 .line(*line)
                 .column(&headers[col])
                 .value(r.get(col).unwrap_or(""))
@@ -286,7 +257,35 @@ pub fn read(opts: &ReadOptions) -> Result<ChartData, DataError> {
             values[k].push(v.to_f64().unwrap_or(f64::NAN));
         }
     }
+    Ok((dates, values, firsts))
+}
 
+/// Reads and checks the chart's data.
+pub fn read(opts: &ReadOptions) -> Result<ChartData, DataError> {
+    let name = opts.source.name();
+    let mut reader = open(&opts.source)?;
+    let headers = reader.headers().to_vec();
+    let date_name = opts.date_col.as_deref().unwrap_or("date");
+    let date_col = find(&headers, date_name, &name, "--date-col")?.ok_or_else(|| {
+        DataError::new(format!("missing required column '{date_name}'"))
+            .file(&name)
+            .line(1)
+            .hint(format!(
+                "rename the column in the header, or name it with --date-col (columns found: {})",
+                crate::error::escape_names(&headers)
+            ))
+    })?;
+    let rows = read_rows(&mut reader)?;
+    if rows.len() < 2 {
+        return Err(DataError::new(format!(
+            "a chart needs at least two rows of data, but the file has {}",
+            rows.len()
+        ))
+        .file(&name)
+        .hint("give a file with a header row and two or more dates"));
+    }
+    let columns = series_columns(opts, &name, &headers, date_col, &rows)?;
+    let (dates, values, firsts) = parse_rows(opts, &name, &headers, date_col, &columns, &rows)?;
     let series = columns
         .iter()
         .zip(values)

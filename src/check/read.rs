@@ -4,12 +4,13 @@
 use super::{CheckRequest, Finding, Kind, Severity};
 use crate::calc::{SharesSchedule, SymbolId};
 use crate::error::{quote, DataError, Error};
-use crate::input::{parse_decimal, strip_thousands, DateParser, Source, Symbols, TextEncoding};
+use crate::input::{
+    line_of, parse_decimal, strip_thousands, CsvReader, DateParser, Header, Symbols,
+};
 use chrono::NaiveDate;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
-use std::io::Read;
 
 /// A price (or price × shares) from which sums may overflow 28-digit decimals.
 const HUGE: f64 = 1e25;
@@ -60,13 +61,6 @@ struct Columns {
     shares: Option<usize>,
     float: Option<usize>,
     divisor: Option<usize>,
-}
-
-/// Opens `source` as UTF-8 text exactly as compute does (Shift_JIS when `encoding` says so,
-/// or when none is given and the start of the file is Shift_JIS rather than UTF-8).
-fn open(source: &Source, encoding: Option<TextEncoding>) -> Result<Box<dyn Read>, DataError> {
-    let (reader, _) = source.open(encoding)?;
-    Ok(reader)
 }
 
 /// The trimmed text of a cell, or why it has none.
@@ -124,59 +118,39 @@ impl WideOrigin<'_> {
     }
 }
 
-/// Reads the prices file of `req`, adding a finding for every row compute would refuse.
-pub(super) fn read(
-    req: &CheckRequest,
-    wide: Option<WideOrigin<'_>>,
-    dates: &DateParser,
-    symbols: &mut Symbols,
-    shares_file: Option<&SharesSchedule>,
-    findings: &mut Vec<Finding>,
-) -> Result<Sheet, Error> {
-    let name = wide.map_or_else(|| req.prices.name(), |w| w.name.to_string());
-    let line_of = |long: u64| wide.map_or(long, |w| w.line(long));
-    let mut reader = csv::ReaderBuilder::new()
-        // Records end at \n, so lines are counted right in CRLF files too (the \r is
-        // trimmed with the last field).
-        .terminator(csv::Terminator::Any(b'\n'))
-        .has_headers(true)
-        .flexible(true)
-        .from_reader(open(&req.prices, req.text.encoding)?);
-    let io_error = |e: csv::Error| -> Error {
-        let mut err = DataError::new(format!("cannot read the file: {e}")).file(&name);
-        if let Some(p) = e.position() {
-            err = err.line(line_of(p.line()));
-        }
-        err.into()
-    };
-    let headers: Vec<String> = reader
-        .byte_headers()
-        .map_err(io_error)?
-        .iter()
-        .enumerate()
-        .map(|(i, h)| {
-            let h = String::from_utf8_lossy(h);
-            let h = if i == 0 {
-                h.trim_start_matches('\u{feff}')
-            } else {
-                &h
-            };
-            h.trim().to_string()
-        })
-        .collect();
-    if headers.iter().all(|h| h.is_empty()) {
-        return Err(DataError::new("the file is empty")
-            .file(&name)
-            .hint("give a CSV file with a header row and data rows")
+/// Numbers as compute reads them: with `--thousands`, the separator is removed first.
+fn number(thousands: Option<u8>, text: &str) -> Result<Decimal, String> {
+    match thousands {
+        Some(sep) => parse_decimal(&strip_thousands(text, sep)?),
+        None => parse_decimal(text),
+    }
+}
+
+/// Opens the prices file of `req` through the reader every command uses, exactly as compute
+/// does; `name` names it in messages (the wide file's name under `--wide`).
+fn open(req: &CheckRequest, name: &str) -> Result<CsvReader, Error> {
+    let reader = CsvReader::open(&req.prices, req.text.encoding)?;
+    if !reader.has_header() {
+        return Err(reader
+            .empty_error("give a CSV file with a header row and data rows")
+            .file(name)
             .into());
     }
+    Ok(reader)
+}
+
+/// Rewrites a reading error so that it names `name` and the line `line_of` gives.
+fn relocated(e: DataError, name: &str, line_of: impl Fn(u64) -> u64) -> Error {
+    let e = e.file(name);
+    match e.located().line {
+        Some(line) => e.line(line_of(line)).into(),
+        None => e.into(),
+    }
+}
+
+/// The columns of the header, found as compute finds them, and the optional group column.
+fn columns(req: &CheckRequest, head: &Header<'_>) -> Result<(Columns, Option<usize>), DataError> {
     let c = &req.columns;
-    // Columns are found as compute finds them.
-    let head = crate::input::Header {
-        headers: &headers,
-        file: &name,
-        aliases: &req.text.aliases,
-    };
     let cols = Columns {
         date: head.require(&["date"], c.date.as_deref(), Some("--date-col"), "")?,
         symbol: head.require(
@@ -199,6 +173,15 @@ pub(super) fn read(
         divisor: head.column(&["divisor"], None)?,
     };
     let optional = head.column(&["group", "sector"], None)?;
+    Ok((cols, optional))
+}
+
+/// The headers of the columns idx does not use (at most 64), with their positions.
+fn other_columns(
+    headers: &[String],
+    cols: &Columns,
+    optional: Option<usize>,
+) -> Vec<(usize, String)> {
     let used = [
         Some(cols.date),
         Some(cols.symbol),
@@ -208,106 +191,106 @@ pub(super) fn read(
         cols.divisor,
         optional,
     ];
-    let other_columns: Vec<(usize, String)> = headers
+    headers
         .iter()
         .enumerate()
         .filter(|(i, h)| !h.is_empty() && !used.contains(&Some(*i)))
         .map(|(i, h)| (i, h.clone()))
         .take(64)
-        .collect();
-    let mut sheet = Sheet {
-        name: name.clone(),
-        records: 0,
-        obs: Vec::new(),
-        symbol_count: 0,
-        other_empty: vec![0; other_columns.len()],
-        other_columns,
-        empties: Vec::new(),
-    };
-    let mut divisors: FxHashMap<NaiveDate, (Decimal, u64)> = FxHashMap::default();
-    let mut seen_symbols: FxHashMap<SymbolId, ()> = FxHashMap::default();
-    let expected_date = match &req.date_format {
-        Some(f) => format!("a date in the format {f:?} or YYYY-MM-DD"),
-        None => "a date as YYYY-MM-DD".to_string(),
-    };
-    // When no date at all can be read, the dates are in another format: one error, not one
-    // finding per row.
-    let (mut good_dates, mut first_bad_date) = (0u64, None::<(u64, String)>);
-    // The same for prices: when none is a number, the column or its format is wrong.
-    let (mut numeric_prices, mut first_bad_price) = (0u64, None::<(u64, String, String)>);
-    // Numbers as compute reads them: with --thousands, the separator is removed first.
-    let number = |text: &str| -> Result<Decimal, String> {
-        match req.text.thousands {
-            Some(sep) => parse_decimal(&strip_thousands(text, sep)?),
-            None => parse_decimal(text),
-        }
-    };
-    let mut record = csv::ByteRecord::new();
-    while reader.read_byte_record(&mut record).map_err(io_error)? {
-        sheet.records += 1;
-        let line = line_of(record.position().map_or(0, |p| p.line()));
-        let mut row = RowFindings {
-            file: &name,
-            line,
-            date: None,
-            symbol: None,
-            out: findings,
-        };
-        if record.len() != headers.len() {
-            // Its date and symbol, if they can be read, name the finding and still place the
-            // row (no gap, and a second row of the date is a duplicate); its values are not
-            // used.
-            let date = cell(&record, cols.date).ok().and_then(|t| dates.parse(t));
-            let symbol = cell(&record, cols.symbol).ok().filter(|s| !s.is_empty());
-            row.date = date;
-            row.symbol = symbol.map(str::to_string);
-            row.add(
-                Severity::Error,
-                Kind::BadRow,
-                format!(
-                    "the row has {} fields but the header has {}",
-                    record.len(),
-                    headers.len()
-                ),
-                "every row needs one field per header column; quote fields that contain commas",
-            );
-            if let (Some(date), Some(symbol)) = (date, symbol) {
-                let symbol = symbols.intern(symbol);
-                seen_symbols.insert(symbol, ());
-                sheet.obs.push(Obs {
-                    date,
-                    symbol,
-                    price: f64::NAN,
-                    shares: f64::NAN,
-                    line,
-                });
-            }
-            continue;
-        }
-        // The symbol first, so that a bad date's finding names it.
-        let symbol = match cell(&record, cols.symbol) {
-            Ok("") => {
-                row.add(
-                    Severity::Error,
-                    Kind::MissingSymbol,
-                    "the symbol is empty".into(),
-                    "fill in the symbol or remove the row",
-                );
-                None
-            }
-            Ok(s) => Some(s),
-            Err(why) => {
-                row.add(
-                    Severity::Error,
-                    Kind::MissingSymbol,
-                    format!("{why} (symbol: {})", shown(&record, cols.symbol)),
-                    "save the file as UTF-8",
-                );
-                None
-            }
-        };
+        .collect()
+}
+
+/// The reading of the data rows: what is kept, and what the whole-file errors need.
+struct Rows<'a> {
+    headers: &'a [String],
+    cols: Columns,
+    dates: &'a DateParser,
+    symbols: &'a mut Symbols,
+    shares_file: Option<&'a SharesSchedule>,
+    thousands: Option<u8>,
+    expected_date: String,
+    sheet: Sheet,
+    divisors: FxHashMap<NaiveDate, (Decimal, u64)>,
+    seen_symbols: FxHashMap<SymbolId, ()>,
+    /// When no date at all can be read, the dates are in another format: one error, not one
+    /// finding per row.
+    good_dates: u64,
+    first_bad_date: Option<(u64, String)>,
+    /// The same for prices: when none is a number, the column or its format is wrong.
+    numeric_prices: u64,
+    first_bad_price: Option<(u64, String, String)>,
+}
+
+impl Rows<'_> {
+    /// A row whose number of fields is not the header's: its date and symbol, if they can be
+    /// read, name the finding and still place the row (no gap, and a second row of the date
+    /// is a duplicate); its values are not used.
+    fn short_row(&mut self, record: &csv::ByteRecord, row: &mut RowFindings<'_>) {
+        let date = cell(record, self.cols.date)
+            .ok()
+            .and_then(|t| self.dates.parse(t));
+        let symbol = cell(record, self.cols.symbol)
+            .ok()
+            .filter(|s| !s.is_empty());
+        row.date = date;
         row.symbol = symbol.map(str::to_string);
-        let date = match cell(&record, cols.date) {
+        row.add(
+            Severity::Error,
+            Kind::BadRow,
+            format!(
+                "the row has {} fields but the header has {}",
+                record.len(),
+                self.headers.len()
+            ),
+            "every row needs one field per header column; quote fields that contain commas",
+        );
+        if let (Some(date), Some(symbol)) = (date, symbol) {
+            let symbol = self.symbols.intern(symbol);
+            self.seen_symbols.insert(symbol, ());
+            self.sheet.obs.push(Obs {
+                date,
+                symbol,
+                price: f64::NAN,
+                shares: f64::NAN,
+                line: row.line,
+            });
+        }
+    }
+
+    /// One row of the header's width: findings for what compute would refuse, and the row
+    /// kept if it has a date and a symbol.
+    fn row(&mut self, record: &csv::ByteRecord, row: &mut RowFindings<'_>) {
+        // The symbol first, so that a bad date's finding names it.
+        let symbol = symbol(record, self.cols.symbol, row);
+        row.symbol = symbol.map(str::to_string);
+        let date = self.date(record, row);
+        row.date = date;
+        let symbol_id = symbol.map(|s| self.symbols.intern(s));
+        let price = self.price(record, row);
+        let in_file = match (self.shares_file, symbol_id, date) {
+            (Some(s), Some(id), Some(d)) => s.lookup(id, d).map(|e| e.shares),
+            _ => None,
+        };
+        let row_shares = self.shares(record, in_file.is_some(), row);
+        self.float(record, row);
+        self.divisor(record, date, row);
+        let (Some(date), Some(symbol)) = (date, symbol_id) else {
+            return;
+        };
+        let f = |d: Option<Decimal>| d.and_then(|d| d.to_f64()).unwrap_or(f64::NAN);
+        self.keep(
+            record,
+            date,
+            symbol,
+            f(price),
+            f(in_file.or(row_shares)),
+            row,
+        );
+    }
+
+    /// The row's date, with a finding if it has none that can be read.
+    fn date(&mut self, record: &csv::ByteRecord, row: &mut RowFindings<'_>) -> Option<NaiveDate> {
+        match cell(record, self.cols.date) {
             Ok("") => {
                 row.add(
                     Severity::Error,
@@ -318,18 +301,19 @@ pub(super) fn read(
                 None
             }
             Ok(text) => {
-                let d = dates.parse(text);
+                let d = self.dates.parse(text);
                 if d.is_some() {
-                    good_dates += 1;
-                } else if first_bad_date.is_none() {
-                    first_bad_date = Some((line, text.to_string()));
+                    self.good_dates += 1;
+                } else if self.first_bad_date.is_none() {
+                    self.first_bad_date = Some((row.line, text.to_string()));
                 }
                 if d.is_none() {
                     row.add(
                         Severity::Error,
                         Kind::BadDate,
                         format!(
-                            "not a valid date: expected {expected_date} (value: {})",
+                            "not a valid date: expected {} (value: {})",
+                            self.expected_date,
                             quote(text)
                         ),
                         "fix the date, or give its format with --date-format (e.g. %m/%d/%Y)",
@@ -341,171 +325,202 @@ pub(super) fn read(
                 row.add(
                     Severity::Error,
                     Kind::BadDate,
-                    format!("{why} (value: {})", shown(&record, cols.date)),
+                    format!("{why} (value: {})", shown(record, self.cols.date)),
                     "save the file as UTF-8",
                 );
                 None
             }
-        };
-        row.date = date;
-        let symbol_id = symbol.map(|s| symbols.intern(s));
+        }
+    }
 
-        let price = match cell(&record, cols.price) {
-            Ok("") => {
-                row.add(
-                    Severity::Error,
-                    Kind::MissingPrice,
-                    "the price is empty".into(),
-                    "fill in the price or remove the row",
-                );
-                None
-            }
-            Ok(text) => match number(text) {
-                Ok(p) if p > Decimal::ZERO => {
-                    numeric_prices += 1;
-                    Some(p)
-                }
-                Ok(_) => {
-                    numeric_prices += 1;
-                    row.add(
-                        Severity::Error,
-                        Kind::BadPrice,
-                        format!("the price must be greater than 0 (value: {})", quote(text)),
-                        "fix the price or remove the row",
-                    );
-                    None
-                }
-                Err(why) => {
-                    first_bad_price.get_or_insert((line, text.to_string(), why.clone()));
-                    row.add(
-                        Severity::Error,
-                        Kind::BadPrice,
-                        format!("{why} (value: {})", quote(text)),
-                        "write a plain decimal number such as 101.25 or 1.5e3; for \"1,234.50\" pass \
-                         --thousands ,",
-                    );
-                    None
-                }
-            },
+    /// The row's price if it is a number greater than 0, with a finding if not.
+    fn price(&mut self, record: &csv::ByteRecord, row: &mut RowFindings<'_>) -> Option<Decimal> {
+        let text = match cell(record, self.cols.price) {
+            Ok(text) => text,
             Err(why) => {
                 row.add(
                     Severity::Error,
                     Kind::BadPrice,
-                    format!("{why} (value: {})", shown(&record, cols.price)),
+                    format!("{why} (value: {})", shown(record, self.cols.price)),
                     "save the file as UTF-8",
+                );
+                return None;
+            }
+        };
+        if text.is_empty() {
+            row.add(
+                Severity::Error,
+                Kind::MissingPrice,
+                "the price is empty".into(),
+                "fill in the price or remove the row",
+            );
+            return None;
+        }
+        match number(self.thousands, text) {
+            Ok(p) if p > Decimal::ZERO => {
+                self.numeric_prices += 1;
+                Some(p)
+            }
+            Ok(_) => {
+                self.numeric_prices += 1;
+                row.add(
+                    Severity::Error,
+                    Kind::BadPrice,
+                    format!("the price must be greater than 0 (value: {})", quote(text)),
+                    "fix the price or remove the row",
                 );
                 None
             }
-        };
+            Err(why) => {
+                self.first_bad_price
+                    .get_or_insert((row.line, text.to_string(), why.clone()));
+                row.add(
+                    Severity::Error,
+                    Kind::BadPrice,
+                    format!("{why} (value: {})", quote(text)),
+                    "write a plain decimal number such as 101.25 or 1.5e3; for \"1,234.50\" pass \
+                     --thousands ,",
+                );
+                None
+            }
+        }
+    }
 
-        let in_file = match (shares_file, symbol_id, date) {
-            (Some(s), Some(id), Some(d)) => s.lookup(id, d).map(|e| e.shares),
-            _ => None,
-        };
-        let mut row_shares = None;
-        if let Some(col) = cols.shares {
-            match cell(&record, col) {
-                Ok("") if in_file.is_none() => row.add(
-                    Severity::Warning,
-                    Kind::MissingShares,
-                    "the share count is empty: cap-weighted needs one for every constituent".into(),
-                    "fill in the shares cell, or list the symbol in a --shares file",
+    /// The row's share count, if it has a column and a count that can be used; `in_file`:
+    /// the `--shares` file gives the symbol one on the date.
+    fn shares(
+        &self,
+        record: &csv::ByteRecord,
+        in_file: bool,
+        row: &mut RowFindings<'_>,
+    ) -> Option<Decimal> {
+        let col = self.cols.shares?;
+        match cell(record, col) {
+            Ok("") if !in_file => row.add(
+                Severity::Warning,
+                Kind::MissingShares,
+                "the share count is empty: cap-weighted needs one for every constituent".into(),
+                "fill in the shares cell, or list the symbol in a --shares file",
+            ),
+            Ok("") => {}
+            Ok(text) => match number(self.thousands, text) {
+                Ok(s) if s < Decimal::ZERO => row.add(
+                    Severity::Error,
+                    Kind::BadShares,
+                    format!("shares cannot be negative (value: {})", quote(text)),
+                    "fix the share count (0 is allowed: a weight of zero)",
                 ),
-                Ok("") => {}
-                Ok(text) => match number(text) {
-                    Ok(s) if s < Decimal::ZERO => row.add(
-                        Severity::Error,
-                        Kind::BadShares,
-                        format!("shares cannot be negative (value: {})", quote(text)),
-                        "fix the share count (0 is allowed: a weight of zero)",
-                    ),
-                    Ok(s) => row_shares = Some(s),
-                    Err(why) => row.add(
-                        Severity::Error,
-                        Kind::BadShares,
-                        format!("{why} (value: {})", quote(text)),
-                        "write a plain decimal number such as 1500000; for \"1,500,000\" pass \
-                         --thousands ,",
-                    ),
-                },
+                Ok(s) => return Some(s),
                 Err(why) => row.add(
                     Severity::Error,
                     Kind::BadShares,
-                    format!("{why} (value: {})", shown(&record, col)),
-                    "save the file as UTF-8",
+                    format!("{why} (value: {})", quote(text)),
+                    "write a plain decimal number such as 1500000; for \"1,500,000\" pass \
+                     --thousands ,",
                 ),
-            }
+            },
+            Err(why) => row.add(
+                Severity::Error,
+                Kind::BadShares,
+                format!("{why} (value: {})", shown(record, col)),
+                "save the file as UTF-8",
+            ),
         }
-        if let Some(col) = cols.float {
-            match cell(&record, col).map(|t| (t, number(t))) {
-                Ok(("", _)) => {}
-                Ok((_, Ok(f))) if f > Decimal::ZERO && f <= Decimal::ONE => {}
-                Ok((text, parsed)) => row.add(
-                    Severity::Error,
-                    Kind::BadFloat,
-                    match parsed {
-                        Ok(_) => format!(
-                            "the float factor must be in (0, 1] (value: {})",
-                            quote(text)
+        None
+    }
+
+    /// A finding if the row's float factor is not in (0, 1].
+    fn float(&self, record: &csv::ByteRecord, row: &mut RowFindings<'_>) {
+        let Some(col) = self.cols.float else {
+            return;
+        };
+        match cell(record, col).map(|t| (t, number(self.thousands, t))) {
+            Ok(("", _)) => {}
+            Ok((_, Ok(f))) if f > Decimal::ZERO && f <= Decimal::ONE => {}
+            Ok((text, parsed)) => row.add(
+                Severity::Error,
+                Kind::BadFloat,
+                match parsed {
+                    Ok(_) => format!(
+                        "the float factor must be in (0, 1] (value: {})",
+                        quote(text)
+                    ),
+                    Err(why) => format!("{why} (value: {})", quote(text)),
+                },
+                "write the investable-weight factor as a fraction, e.g. 0.85",
+            ),
+            Err(why) => row.add(
+                Severity::Error,
+                Kind::BadFloat,
+                format!("{why} (value: {})", shown(record, col)),
+                "save the file as UTF-8",
+            ),
+        }
+    }
+
+    /// A finding if the row's divisor is not greater than 0, or differs from another row's
+    /// of the same date.
+    fn divisor(
+        &mut self,
+        record: &csv::ByteRecord,
+        date: Option<NaiveDate>,
+        row: &mut RowFindings<'_>,
+    ) {
+        let Some(col) = self.cols.divisor else {
+            return;
+        };
+        match cell(record, col).map(|t| (t, number(self.thousands, t))) {
+            Ok(("", _)) => {}
+            Ok((text, Ok(d))) if d > Decimal::ZERO => {
+                if let Some(date) = date {
+                    match self.divisors.get(&date) {
+                        Some(&(d0, line0)) if d0 != d => row.add(
+                            Severity::Error,
+                            Kind::DivisorConflict,
+                            format!("two divisors on {date}: {d0} on line {line0} and {text} here"),
+                            "a date has one divisor: make the rows of that date agree",
                         ),
-                        Err(why) => format!("{why} (value: {})", quote(text)),
-                    },
-                    "write the investable-weight factor as a fraction, e.g. 0.85",
-                ),
-                Err(why) => row.add(
-                    Severity::Error,
-                    Kind::BadFloat,
-                    format!("{why} (value: {})", shown(&record, col)),
-                    "save the file as UTF-8",
-                ),
-            }
-        }
-        if let Some(col) = cols.divisor {
-            match cell(&record, col).map(|t| (t, number(t))) {
-                Ok(("", _)) => {}
-                Ok((text, Ok(d))) if d > Decimal::ZERO => {
-                    if let Some(date) = date {
-                        match divisors.get(&date) {
-                            Some(&(d0, line0)) if d0 != d => row.add(
-                                Severity::Error,
-                                Kind::DivisorConflict,
-                                format!(
-                                    "two divisors on {date}: {d0} on line {line0} and {text} here"
-                                ),
-                                "a date has one divisor: make the rows of that date agree",
-                            ),
-                            Some(_) => {}
-                            None => {
-                                divisors.insert(date, (d, line));
-                            }
+                        Some(_) => {}
+                        None => {
+                            self.divisors.insert(date, (d, row.line));
                         }
                     }
                 }
-                Ok((text, parsed)) => row.add(
-                    Severity::Error,
-                    Kind::BadDivisor,
-                    match parsed {
-                        Ok(_) => format!(
-                            "the divisor must be greater than 0 (value: {})",
-                            quote(text)
-                        ),
-                        Err(why) => format!("{why} (value: {})", quote(text)),
-                    },
-                    "fix the divisor or leave the cell empty",
-                ),
-                Err(why) => row.add(
-                    Severity::Error,
-                    Kind::BadDivisor,
-                    format!("{why} (value: {})", shown(&record, col)),
-                    "save the file as UTF-8",
-                ),
             }
+            Ok((text, parsed)) => row.add(
+                Severity::Error,
+                Kind::BadDivisor,
+                match parsed {
+                    Ok(_) => format!(
+                        "the divisor must be greater than 0 (value: {})",
+                        quote(text)
+                    ),
+                    Err(why) => format!("{why} (value: {})", quote(text)),
+                },
+                "fix the divisor or leave the cell empty",
+            ),
+            Err(why) => row.add(
+                Severity::Error,
+                Kind::BadDivisor,
+                format!("{why} (value: {})", shown(record, col)),
+                "save the file as UTF-8",
+            ),
         }
+    }
 
-        let (Some(date), Some(symbol)) = (date, symbol_id) else {
-            continue;
-        };
-        seen_symbols.insert(symbol, ());
+    /// Keeps a row that has a date and a symbol: its empty cells, and a warning if its value
+    /// is huge.
+    fn keep(
+        &mut self,
+        record: &csv::ByteRecord,
+        date: NaiveDate,
+        symbol: SymbolId,
+        price: f64,
+        shares: f64,
+        row: &mut RowFindings<'_>,
+    ) {
+        self.seen_symbols.insert(symbol, ());
+        let sheet = &mut self.sheet;
         let mut mask = 0u64;
         for (k, (col, _)) in sheet.other_columns.iter().enumerate() {
             if record.get(*col).unwrap_or_default().trim_ascii().is_empty() {
@@ -515,14 +530,12 @@ pub(super) fn read(
         }
         if mask != 0 {
             sheet.empties.push(Empties {
-                line,
+                line: row.line,
                 date,
                 symbol,
                 mask,
             });
         }
-        let f = |d: Option<Decimal>| d.and_then(|d| d.to_f64()).unwrap_or(f64::NAN);
-        let (price, shares) = (f(price), f(in_file.or(row_shares)));
         // Sums of q·p over the constituents must stay within 28-digit decimals (about 7.9e28).
         let value = if shares.is_finite() {
             price * shares
@@ -550,45 +563,151 @@ pub(super) fn read(
             symbol,
             price,
             shares,
-            line,
+            line: row.line,
         });
     }
-    if good_dates == 0 {
-        if let Some((line, value)) = first_bad_date {
-            return Err(DataError::new(format!(
-                "no date in the file can be read: expected {expected_date}"
-            ))
-            .file(&name)
-            .line(line)
-            .column(&headers[cols.date])
-            .value(value)
-            .hint(
-                "give the dates' format with --date-format (e.g. %m/%d/%Y), or name the date \
-                   column with --date-col",
-            )
-            .into());
-        }
-    }
-    if let (0, Some((line, value, why))) = (numeric_prices, first_bad_price) {
-        return Err(
-            DataError::new(format!("no price in the file can be read: {why}"))
-                .file(&name)
+
+    /// The sheet, or the error for a file whose dates or prices cannot be read at all, or
+    /// that has no data rows.
+    fn finish(mut self) -> Result<Sheet, Error> {
+        let name = &self.sheet.name;
+        if self.good_dates == 0 {
+            if let Some((line, value)) = self.first_bad_date {
+                return Err(DataError::new(format!(
+                    "no date in the file can be read: expected {}",
+                    self.expected_date
+                ))
+                .file(name)
                 .line(line)
-                .column(&headers[cols.price])
+                .column(&self.headers[self.cols.date])
                 .value(value)
                 .hint(
-                    "write plain decimal numbers such as 101.25, or name the price column with \
-             --price-col",
+                    "give the dates' format with --date-format (e.g. %m/%d/%Y), or name the date \
+                   column with --date-col",
                 )
-                .into(),
-        );
+                .into());
+            }
+        }
+        if let (0, Some((line, value, why))) = (self.numeric_prices, self.first_bad_price) {
+            return Err(
+                DataError::new(format!("no price in the file can be read: {why}"))
+                    .file(name)
+                    .line(line)
+                    .column(&self.headers[self.cols.price])
+                    .value(value)
+                    .hint(
+                        "write plain decimal numbers such as 101.25, or name the price column with \
+             --price-col",
+                    )
+                    .into(),
+            );
+        }
+        if self.sheet.records == 0 {
+            return Err(DataError::new("no data rows: the file has only a header")
+                .file(name)
+                .hint("give at least one row of date, symbol and price")
+                .into());
+        }
+        self.sheet.symbol_count = self.seen_symbols.len();
+        Ok(self.sheet)
     }
-    if sheet.records == 0 {
-        return Err(DataError::new("no data rows: the file has only a header")
-            .file(&name)
-            .hint("give at least one row of date, symbol and price")
-            .into());
+}
+
+/// The row's symbol, with a finding if it is empty or not UTF-8.
+fn symbol<'r>(
+    record: &'r csv::ByteRecord,
+    col: usize,
+    row: &mut RowFindings<'_>,
+) -> Option<&'r str> {
+    match cell(record, col) {
+        Ok("") => {
+            row.add(
+                Severity::Error,
+                Kind::MissingSymbol,
+                "the symbol is empty".into(),
+                "fill in the symbol or remove the row",
+            );
+            None
+        }
+        Ok(s) => Some(s),
+        Err(why) => {
+            row.add(
+                Severity::Error,
+                Kind::MissingSymbol,
+                format!("{why} (symbol: {})", shown(record, col)),
+                "save the file as UTF-8",
+            );
+            None
+        }
     }
-    sheet.symbol_count = seen_symbols.len();
-    Ok(sheet)
+}
+
+/// Reads the prices file of `req`, adding a finding for every row compute would refuse.
+pub(super) fn read(
+    req: &CheckRequest,
+    wide: Option<WideOrigin<'_>>,
+    dates: &DateParser,
+    symbols: &mut Symbols,
+    shares_file: Option<&SharesSchedule>,
+    findings: &mut Vec<Finding>,
+) -> Result<Sheet, Error> {
+    let name = wide.map_or_else(|| req.prices.name(), |w| w.name.to_string());
+    let line_in = |long: u64| wide.map_or(long, |w| w.line(long));
+    let mut reader = open(req, &name)?;
+    let headers = reader.headers().to_vec();
+    // Columns are found as compute finds them.
+    let head = Header {
+        headers: &headers,
+        file: &name,
+        aliases: &req.text.aliases,
+    };
+    let (cols, optional) = columns(req, &head)?;
+    let other_columns = other_columns(&headers, &cols, optional);
+    let mut rows = Rows {
+        headers: &headers,
+        cols,
+        dates,
+        symbols,
+        shares_file,
+        thousands: req.text.thousands,
+        expected_date: match &req.date_format {
+            Some(f) => format!("a date in the format {f:?} or YYYY-MM-DD"),
+            None => "a date as YYYY-MM-DD".to_string(),
+        },
+        sheet: Sheet {
+            name: name.clone(),
+            records: 0,
+            obs: Vec::new(),
+            symbol_count: 0,
+            other_empty: vec![0; other_columns.len()],
+            other_columns,
+            empties: Vec::new(),
+        },
+        divisors: FxHashMap::default(),
+        seen_symbols: FxHashMap::default(),
+        good_dates: 0,
+        first_bad_date: None,
+        numeric_prices: 0,
+        first_bad_price: None,
+    };
+    let mut record = csv::ByteRecord::new();
+    while reader
+        .read(&mut record)
+        .map_err(|e| relocated(e, &name, line_in))?
+    {
+        rows.sheet.records += 1;
+        let mut row = RowFindings {
+            file: &name,
+            line: line_in(line_of(&record)),
+            date: None,
+            symbol: None,
+            out: findings,
+        };
+        if record.len() == headers.len() {
+            rows.row(&record, &mut row);
+        } else {
+            rows.short_row(&record, &mut row);
+        }
+    }
+    rows.finish()
 }

@@ -5,6 +5,7 @@ use super::weights::ranked;
 use crate::calc::SymbolId;
 use crate::cli::ShareArgs;
 use crate::error::{DataError, Error};
+use crate::input::{line_of, CsvReader, Source};
 use crate::output::{self, Cell, Table};
 use crate::pipeline::{load_input, run_index, Loaded};
 use chrono::NaiveDate;
@@ -20,33 +21,25 @@ fn members(args: &ShareArgs) -> Result<Vec<String>, Error> {
         .filter(|m| !m.is_empty())
         .collect();
     if let Some(file) = &args.members_file {
-        let text = std::fs::read_to_string(file).map_err(|e| {
-            DataError::new(format!("cannot read the file: {e}"))
-                .file(file)
-                .hint("check the path; the file lists one symbol per line")
-        })?;
-        let mut lines = text.lines().map(|l| l.trim_start_matches('\u{feff}'));
-        let cells = |line: &str| -> Vec<String> {
-            line.split(',')
-                .map(|c| c.trim().trim_matches('"').to_string())
-                .collect()
-        };
-        // A header naming a symbol column picks that column; otherwise the first column.
-        let first = lines.next().map(cells).unwrap_or_default();
-        let col = first.iter().position(|h| {
-            ["symbol", "ticker", "code"]
-                .iter()
-                .any(|n| h.eq_ignore_ascii_case(n))
-        });
-        if col.is_none() {
-            names.extend(first.first().filter(|c| !c.is_empty()).cloned());
+        let source = Source::from_arg(file);
+        let input = &args.input;
+        let stdin = |a: &Option<String>| a.as_deref() == Some("-");
+        let others_read_stdin = input.prices.as_deref().is_none_or(|p| p == "-")
+            || [
+                &input.constituents,
+                &input.shares,
+                &input.actions,
+                &input.divisors,
+            ]
+            .into_iter()
+            .any(stdin);
+        if source == Source::Stdin && others_read_stdin {
+            return Err(Error::usage(
+                "more than one input reads stdin ('-' or no prices file)",
+                "give the other inputs as files",
+            ));
         }
-        for line in lines {
-            let row = cells(line);
-            if let Some(c) = row.get(col.unwrap_or(0)).filter(|c| !c.is_empty()) {
-                names.push(c.clone());
-            }
-        }
+        names.extend(read_members(&source)?);
     }
     let mut seen = BTreeSet::new();
     names.retain(|n| seen.insert(n.clone()));
@@ -55,6 +48,51 @@ fn members(args: &ShareArgs) -> Result<Vec<String>, Error> {
             "the set has no members",
             "list them with --members AAPL,MSFT or --members-file FILE",
         ));
+    }
+    Ok(names)
+}
+
+/// The symbols listed in a members file, read as every input is (UTF-8 or Shift_JIS, a
+/// byte-order mark, CRLF or lone-\r line ends, quoted fields): a header naming a symbol
+/// column (`symbol`, `ticker` or `code`) picks that column; otherwise the file is one symbol
+/// per line (the first column), its first line included. Empty cells are left out.
+fn read_members(source: &Source) -> Result<Vec<String>, Error> {
+    let mut reader = CsvReader::open(source, None)?;
+    if !reader.header_is_utf8() {
+        return Err(DataError::new("the row is not valid UTF-8")
+            .file(reader.name())
+            .line(1)
+            .hint("save the file as UTF-8")
+            .into());
+    }
+    let headers = reader.headers();
+    let col = headers.iter().position(|h| {
+        ["symbol", "ticker", "code"]
+            .iter()
+            .any(|n| h.eq_ignore_ascii_case(n))
+    });
+    let mut names: Vec<String> = Vec::new();
+    if col.is_none() {
+        names.extend(headers.first().filter(|c| !c.is_empty()).cloned());
+    }
+    let col = col.unwrap_or(0);
+    let mut record = csv::ByteRecord::new();
+    while reader.read(&mut record)? {
+        let Some(cell) = record.get(col) else {
+            continue;
+        };
+        let cell = std::str::from_utf8(cell).map_err(|_| {
+            DataError::new("the value is not valid UTF-8")
+                .file(reader.name())
+                .line(line_of(&record))
+                .column(reader.headers().get(col).cloned().unwrap_or_default())
+                .value(String::from_utf8_lossy(cell.trim_ascii()))
+                .hint("save the file as UTF-8")
+        })?;
+        let cell = cell.trim();
+        if !cell.is_empty() {
+            names.push(cell.to_string());
+        }
     }
     Ok(names)
 }

@@ -3,6 +3,7 @@
 //! reported with its file, line, column and value.
 
 mod aux;
+mod csv_reader;
 mod levels;
 mod number;
 mod parallel;
@@ -14,6 +15,7 @@ pub use aux::{
     read_actions, read_actions_with_duplicates, read_column_map, read_constituents, read_divisors,
     read_shares, DuplicateAction,
 };
+pub(crate) use csv_reader::{line_of, CsvReader};
 pub use levels::{
     levels_from_values, read_levels, Computed, LevelColumns, LevelSeries, NOT_SERIES,
 };
@@ -199,10 +201,7 @@ impl Header<'_> {
 pub(crate) struct Table {
     thousands: Option<u8>,
     aliases: Vec<(String, String)>,
-    transcoded: bool,
-    name: String,
-    reader: csv::Reader<Box<dyn Read + Send>>,
-    headers: Vec<String>,
+    reader: CsvReader,
     record: csv::ByteRecord,
 }
 
@@ -214,53 +213,26 @@ impl Table {
 
     /// Opens `source` read as `text` says and reads its header row.
     pub(crate) fn open_with(source: &Source, text: &TextFormat) -> Result<Table, DataError> {
-        let name = source.name();
-        let (input, transcoded) = source.open(text.encoding)?;
-        let mut reader = csv::ReaderBuilder::new()
-            // Records end at \n, so lines are counted right in CRLF files too (the \r is
-            // trimmed with the last field).
-            .terminator(csv::Terminator::Any(b'\n'))
-            .has_headers(true)
-            .from_reader(input);
-        let headers = reader
-            .byte_headers()
-            .map_err(|e| csv_error(&name, e))?
-            .iter()
-            .enumerate()
-            .map(|(i, h)| {
-                let h = String::from_utf8_lossy(h);
-                let h = if i == 0 {
-                    h.trim_start_matches('\u{feff}')
-                } else {
-                    &h
-                };
-                h.trim().to_string()
-            })
-            .collect::<Vec<_>>();
-        if headers.iter().all(|h| h.is_empty()) {
-            return Err(DataError::new("the file is empty")
-                .file(&name)
-                .hint("give a CSV file with a header row and data rows"));
+        let reader = CsvReader::open(source, text.encoding)?;
+        if !reader.has_header() {
+            return Err(reader.empty_error("give a CSV file with a header row and data rows"));
         }
         Ok(Table {
             thousands: text.thousands,
             aliases: text.aliases.clone(),
-            transcoded,
-            name,
             reader,
-            headers,
             record: csv::ByteRecord::new(),
         })
     }
 
     /// The header row, trimmed.
     pub(crate) fn headers(&self) -> &[String] {
-        &self.headers
+        self.reader.headers()
     }
 
     /// Whether the file is transcoded (its byte offsets are not the text's).
     pub(crate) fn transcoded(&self) -> bool {
-        self.transcoded
+        self.reader.transcoded()
     }
 
     /// The thousands separator removed from numbers, if any.
@@ -270,14 +242,14 @@ impl Table {
 
     /// The file's name for messages.
     pub(crate) fn name(&self) -> &str {
-        &self.name
+        self.reader.name()
     }
 
     /// The header for finding columns.
     pub(crate) fn header(&self) -> Header<'_> {
         Header {
-            file: &self.name,
-            headers: &self.headers,
+            file: self.reader.name(),
+            headers: self.reader.headers(),
             aliases: &self.aliases,
         }
     }
@@ -304,9 +276,7 @@ impl Table {
 
     /// Reads the next record; `false` at the end.
     pub(crate) fn next(&mut self) -> Result<bool, DataError> {
-        self.reader
-            .read_byte_record(&mut self.record)
-            .map_err(|e| csv_error(&self.name, e))
+        self.reader.read_full(&mut self.record)
     }
 
     /// The byte offset and line of the first record after the header.
@@ -322,14 +292,14 @@ impl Table {
 
     /// Line of the current record.
     pub(crate) fn line(&self) -> u64 {
-        self.record.position().map_or(0, |p| p.line())
+        line_of(&self.record)
     }
 
     /// The current record's cells.
     pub(crate) fn cells(&self) -> Cells<'_> {
         Cells {
-            name: &self.name,
-            headers: &self.headers,
+            name: self.reader.name(),
+            headers: self.reader.headers(),
             record: &self.record,
             line: self.line(),
             thousands: self.thousands,

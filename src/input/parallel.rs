@@ -191,12 +191,9 @@ impl Shared<'_> {
         parser.reset();
         let mut symbols = self.symbols.clone();
         let first_new = symbols.len();
-        let mut reader = csv::ReaderBuilder::new()
-            // Records end at \n, so lines are counted right in CRLF files too (the \r is
-            // trimmed with the last field).
-            .terminator(csv::Terminator::Any(b'\n'))
+        // The csv settings of every reader; a chunk has no header row.
+        let mut reader = super::csv_reader::csv_builder()
             .has_headers(false)
-            .flexible(true)
             .from_reader(bytes);
         let mut record = csv::ByteRecord::new();
         let mut rows = Vec::with_capacity(bytes.len() / 32);
@@ -215,15 +212,11 @@ impl Shared<'_> {
             records += 1;
             let line = first_line + record.position().map_or(1, |p| p.line()) - 1;
             if record.len() != self.headers.len() {
-                return Err(DataError::new(format!(
-                    "the row has {} fields but the header has {}",
+                return Err(super::csv_reader::width_error(
+                    self.name,
                     record.len(),
-                    self.headers.len()
-                ))
-                .file(self.name)
-                .line(line)
-                .hint(
-                    "every row needs one field per header column; quote fields that contain commas",
+                    self.headers.len(),
+                    line,
                 ));
             }
             let cells = Cells {
