@@ -31,7 +31,6 @@ use crate::error::DataError;
 use chrono::NaiveDate;
 use number::{grouped_example, parse_small_decimal};
 use rust_decimal::Decimal;
-use std::io::Read;
 use std::path::PathBuf;
 
 /// Where an input comes from.
