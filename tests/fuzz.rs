@@ -36,6 +36,8 @@ use std::fs;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// Inputs of the smoke run (`cargo test`): about 4 s in a debug build.
@@ -838,10 +840,24 @@ enum Outcome {
     Hang,
 }
 
+/// Panics so far, on any thread, and the last one's message (with its place): the library
+/// turns a panic of one of its own calculation threads into an error, which must count too.
+static PANICS: AtomicU64 = AtomicU64::new(0);
+static LAST_PANIC: Mutex<String> = Mutex::new(String::new());
+
+/// Counts panics instead of printing them.
+fn count_panics(info: &panic::PanicHookInfo) {
+    PANICS.fetch_add(1, Ordering::SeqCst);
+    if let Ok(mut last) = LAST_PANIC.lock() {
+        *last = info.to_string();
+    }
+}
+
 /// Runs a command line on its own thread, so that a run that never ends is found (and left
-/// behind) and a panic is caught.
+/// behind) and a panic is caught, on that thread or on one it starts.
 fn run_guarded(args: Vec<String>) -> (Outcome, Duration) {
     let t = Instant::now();
+    let panics = PANICS.load(Ordering::SeqCst);
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let _ = tx.send(panic::catch_unwind(AssertUnwindSafe(|| {
@@ -858,6 +874,13 @@ fn run_guarded(args: Vec<String>) -> (Outcome, Duration) {
                 .unwrap_or_default(),
         ),
         Err(_) => Outcome::Hang,
+    };
+    let outcome = match outcome {
+        Outcome::Hang => Outcome::Hang,
+        _ if PANICS.load(Ordering::SeqCst) != panics => {
+            Outcome::Panic(LAST_PANIC.lock().map(|m| m.clone()).unwrap_or_default())
+        }
+        other => other,
     };
     (outcome, t.elapsed())
 }
@@ -1089,9 +1112,12 @@ fn fuzz(opts: &Options) -> bool {
         .collect();
 
     let dir = tempfile::tempdir().expect("temp dir");
+    let default_hook = panic::take_hook();
+    panic::set_hook(Box::new(count_panics));
     let t = Instant::now();
     let failures = sample_failures(dir.path());
     if !failures.is_empty() {
+        panic::set_hook(default_hook);
         eprintln!(
             "fuzz: configurations that do not run as expected on the unmutated sample:\n{}",
             failures.join("\n")
@@ -1105,8 +1131,6 @@ fn fuzz(opts: &Options) -> bool {
         t.elapsed().as_secs_f64()
     );
     let mut level_cache: HashMap<String, Option<Vec<u8>>> = HashMap::new();
-    let default_hook = panic::take_hook();
-    panic::set_hook(Box::new(|_| {}));
     let mut rng = Rng(seed);
     let start = Instant::now();
     let budget = opts.secs.map(Duration::from_secs);
