@@ -381,16 +381,30 @@ pub struct ComputeArgs {
 }
 
 const RETURNS_HELP: &str = "Definitions (E: the last date on or before --as-of):
+  complete     a month/quarter/year is complete when no session of it is left after E: the
+               series' next date says so, or --calendar; at the end of a series without a
+               calendar, weekdays
   MTD/QTD/YTD  from the last level before the month/quarter/year to E; a series that starts
                inside the period starts from its first level (marked partial, *)
-  1M..10Y      from the last level on or before the same calendar date N months before the
-               as-of date (29 February becomes 28 February); longer than the series: n/a
-  annualised   (1 + r)^(365.25 / calendar days) − 1, for periods of a year or more
-  calendar     last level of the year / last level of the year before − 1
+  1M..10Y      when E ends a complete month: from the last level of the month N months
+               earlier (factsheet convention: 1Y at a year's last session = that year);
+               otherwise from the last level on or before the same calendar date N months
+               before the as-of date (29 February becomes 28 February); longer than the
+               series: n/a
+  annualised   3Y/5Y/10Y: (1 + r)^(1/N) − 1; inception: (1 + r)^(365.25 / calendar days) − 1
+               from a year; 1Y is not annualised again
+  calendar     last level of the year / last level of the year before − 1 (n/a when the
+               series' first level is the year's only one)
   monthly      last level of the month / last level of the month before − 1
   drawdown     the deepest fall from a running peak, with peak, trough and recovery dates
   volatility   sample standard deviation of daily log returns × √(observations per year),
-               observations per year measured on the series (no 252-day assumption)
+               observations per year measured on the series (no 252-day assumption;
+               --periods-per-year sets it)
+  best         best and worst day and complete month, up and down months
+  risk         3Y/5Y/10Y: sample standard deviation of the monthly returns to the last
+               complete month-end × √12 (S&P DJI's annualized risk); return/risk = the
+               annualised return of the same months / risk
+  streaks      runs of higher (up) or lower (down) closes: the current one, the longest
 
 Output: table/markdown show percentages rounded to --decimals; csv/json give plain decimal
 fractions (0.2331 = 23.31%) with full precision, one row per series and metric.
@@ -398,7 +412,8 @@ fractions (0.2331 = 23.31%) with full precision, one row per series and metric.
 Examples:
   idx returns --column Close --format markdown GSPC.csv
   idx compute --method cap-weighted prices.csv | idx returns --period ytd,calendar
-  idx returns --method price-weighted,cap-weighted --as-of 2024-12-31 prices.csv";
+  idx returns --method price-weighted,cap-weighted --as-of 2024-12-31 prices.csv
+  idx returns --calendar jpx --period calendar,risk nikkei225.csv";
 
 /// Parts of the returns report.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -444,8 +459,24 @@ pub enum PeriodArg {
     Drawdown,
     /// Annualised volatility.
     Volatility,
+    /// Best and worst day and month, up and down months.
+    Best,
+    /// Risk: annualised standard deviation of monthly returns over 3, 5 and 10 years, and
+    /// return/risk.
+    Risk,
+    /// Streaks of up and down closes.
+    Streaks,
     /// Everything.
     All,
+}
+
+/// Exchange calendars.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CalendarArg {
+    /// New York Stock Exchange.
+    Nyse,
+    /// Japan Exchange Group (Tokyo Stock Exchange).
+    Jpx,
 }
 
 /// `idx returns`.
@@ -468,6 +499,16 @@ pub struct ReturnsArgs {
     /// Report as of this date [default: the last date].
     #[arg(long, value_name = "YYYY-MM-DD", help_heading = "Report")]
     pub as_of: Option<NaiveDate>,
+
+    /// The exchange whose trading days say whether a month, quarter or year is complete at the
+    /// end of the series [default: the series' own dates, then weekdays].
+    #[arg(long, value_enum, value_name = "EXCHANGE", help_heading = "Report")]
+    pub calendar: Option<CalendarArg>,
+
+    /// Observations per year for the daily volatility, e.g. 252 [default: measured on the
+    /// series].
+    #[arg(long, value_parser = decimal, value_name = "N", help_heading = "Report")]
+    pub periods_per_year: Option<Decimal>,
 
     /// Parts of the report (comma-separated) [default: all].
     #[arg(

@@ -247,9 +247,11 @@ fn year_end_closes_reproduce_the_published_2024_returns_in_csv() {
                 "{series} {metric}"
             );
         }
-        // 2023 holds one level (no level before it): a partial year of 0.
+        // 2023 holds one level (no level before it): a partial year with no return (issue
+        // 14: not available, not 0).
         let y23 = rec(&recs, series, "calendar_2023");
-        assert_eq!(d(&y23.value), Decimal::ZERO);
+        assert_eq!(y23.value, "");
+        assert_eq!(y23.note, "not available: a single level in the period");
         assert_eq!(y23.partial, "true");
     }
     // Three series × (YTD + two years).
@@ -272,10 +274,8 @@ fn year_end_closes_reproduce_the_published_2024_returns_in_the_table() {
         table_row(&out, "YTD"),
         ["YTD", "+23.31%", "+28.64%", "+12.88%"]
     );
-    assert_eq!(
-        table_row(&out, "2023"),
-        ["2023", "+0.00%*", "+0.00%*", "+0.00%*"]
-    );
+    // 2023 holds one level: not available (issue 14), not +0.00%*.
+    assert_eq!(table_row(&out, "2023"), ["2023", "n/a", "n/a", "n/a"]);
     let md = stdout_of(
         idx()
             .args(["returns", "--format", "markdown", "--period", "calendar"])

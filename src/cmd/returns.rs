@@ -2,15 +2,17 @@
 
 use super::args::input_request;
 use super::args::{not_a_terminal, report_format};
-use crate::cli::{PeriodArg, ReturnsArgs};
+use crate::cli::{CalendarArg, PeriodArg, ReturnsArgs};
 use crate::error::{DataError, Error};
 use crate::input::{self, DateParser, LevelColumns, LevelSeries, Source};
 use crate::output::returns::{Parts, ReportFormat};
 use crate::output::Format;
 use crate::output::{level_labels, LevelTable};
 use crate::pipeline::{compute_index, InputRequest};
+use crate::report::calendar::Exchange;
 use crate::report::returns::{self as calc, Report, ReturnsError, ToDate, Trailing};
 use chrono::NaiveDate;
+use rust_decimal::Decimal;
 use std::path::PathBuf;
 
 /// Where the levels come from.
@@ -42,6 +44,8 @@ pub struct ReturnsRequest {
     pub columns: LevelColumns,
     /// The as-of date.
     pub as_of: Option<NaiveDate>,
+    /// The exchange calendar and the observations per year.
+    pub options: calc::Options,
     /// The parts to report.
     pub parts: Parts,
     /// Decimals of percentages (table and markdown).
@@ -73,6 +77,9 @@ fn parts(periods: &[PeriodArg]) -> Parts {
             PeriodArg::Monthly,
             PeriodArg::Drawdown,
             PeriodArg::Volatility,
+            PeriodArg::Best,
+            PeriodArg::Risk,
+            PeriodArg::Streaks,
         ]
     } else {
         periods.to_vec()
@@ -96,6 +103,9 @@ fn parts(periods: &[PeriodArg]) -> Parts {
             PeriodArg::Monthly => p.monthly = true,
             PeriodArg::Drawdown => p.drawdown = true,
             PeriodArg::Volatility => p.volatility = true,
+            PeriodArg::Best => p.best = true,
+            PeriodArg::Risk => p.risk = true,
+            PeriodArg::Streaks => p.streaks = true,
             PeriodArg::All => {}
         }
     }
@@ -104,6 +114,12 @@ fn parts(periods: &[PeriodArg]) -> Parts {
 
 /// Validates `idx returns`'s flags.
 pub fn returns_request(args: ReturnsArgs) -> Result<ReturnsRequest, Error> {
+    if args.periods_per_year.is_some_and(|p| p <= Decimal::ZERO) {
+        return Err(Error::usage(
+            "--periods-per-year must be greater than 0",
+            "give the number of observations in a year, e.g. 252 for daily closes",
+        ));
+    }
     let columns = LevelColumns {
         date: args.input.columns.date_col.clone(),
         series: args.column.iter().map(|c| c.trim().to_string()).collect(),
@@ -163,6 +179,13 @@ pub fn returns_request(args: ReturnsArgs) -> Result<ReturnsRequest, Error> {
         source,
         columns,
         as_of: args.as_of,
+        options: calc::Options {
+            exchange: args.calendar.map(|c| match c {
+                CalendarArg::Nyse => Exchange::Nyse,
+                CalendarArg::Jpx => Exchange::Jpx,
+            }),
+            periods_per_year: args.periods_per_year,
+        },
         parts: parts(&args.period),
         decimals: args.output.decimals.unwrap_or(2),
         format,
@@ -200,11 +223,12 @@ pub fn returns_levels(
 pub fn reports(
     levels: &LevelSeries,
     as_of: Option<NaiveDate>,
+    options: &calc::Options,
 ) -> Result<Vec<(String, Report)>, Error> {
     (0..levels.series.len())
         .map(|i| {
             let name = levels.series[i].0.clone();
-            calc::report(&levels.points(i), as_of)
+            calc::report_with(&levels.points(i), as_of, options)
                 .map(|r| (name.clone(), r))
                 .map_err(|e| returns_error(e, &name))
         })
@@ -228,7 +252,7 @@ fn returns_error(e: ReturnsError, series: &str) -> Error {
 pub fn run(args: ReturnsArgs, warn: &mut dyn FnMut(&str)) -> Result<(), Error> {
     let req = returns_request(args)?;
     let levels = returns_levels(&req, warn)?;
-    let reports = reports(&levels, req.as_of)?;
+    let reports = reports(&levels, req.as_of, &req.options)?;
     let bytes = crate::output::returns::render(&reports, &req.parts, req.decimals, req.format);
     crate::output::emit(&bytes, req.path.as_deref())
 }

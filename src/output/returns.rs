@@ -4,6 +4,7 @@
 use super::text::{self, TextTable};
 use super::{Cell, Format, Table};
 use crate::report::returns::{self as calc, PeriodReturn, Report, ToDate, Trailing};
+use crate::report::stats::{Extreme, Stats, Streak};
 use chrono::NaiveDate;
 use rust_decimal::{Decimal, RoundingStrategy};
 
@@ -33,6 +34,12 @@ pub struct Parts {
     pub drawdown: bool,
     /// Volatility.
     pub volatility: bool,
+    /// Best and worst day and month, up and down months.
+    pub best: bool,
+    /// Risk (3, 5, 10 years) and return/risk.
+    pub risk: bool,
+    /// Streaks of up and down closes.
+    pub streaks: bool,
 }
 
 /// Renders the reports in the requested format.
@@ -77,10 +84,12 @@ fn records(reports: &[(String, Report)], parts: &Parts) -> Table {
     for (name, r) in reports {
         let push_period = |metric: String, p: &PeriodReturn, rows: &mut Vec<Vec<Cell>>| {
             let (start, end) = p.span.map_or((None, None), |(s, e)| (Some(s), Some(e)));
-            let note = if p.value.is_none() {
-                Cell::Text("not available: the period starts before the series".into())
-            } else {
-                Cell::Empty
+            let note = match (p.value, p.span) {
+                (None, None) => {
+                    Cell::Text("not available: the period starts before the series".into())
+                }
+                (None, Some(_)) => Cell::Text("not available: a single level in the period".into()),
+                (Some(_), _) => Cell::Empty,
             };
             rows.push(vec![
                 Cell::Text(name.clone()),
@@ -123,67 +132,166 @@ fn records(reports: &[(String, Report)], parts: &Parts) -> Table {
                 }
             }
         }
-        if parts.drawdown {
-            match &r.drawdown {
-                Some(d) => rows.push(vec![
-                    Cell::Text(name.clone()),
-                    Cell::Text("max_drawdown".into()),
-                    full(d.value),
-                    date_cell(Some(d.peak)),
-                    date_cell(Some(d.trough)),
+        drawdown_records(name, r, parts, &mut rows);
+        stats_records(name, &r.stats, parts, &mut rows);
+    }
+    Table { headers, rows }
+}
+
+/// The records of the maximum drawdown and the volatility of series `name`.
+fn drawdown_records(name: &str, r: &Report, parts: &Parts, rows: &mut Vec<Vec<Cell>>) {
+    if parts.drawdown {
+        match &r.drawdown {
+            Some(d) => rows.push(vec![
+                Cell::Text(name.to_string()),
+                Cell::Text("max_drawdown".into()),
+                full(d.value),
+                date_cell(Some(d.peak)),
+                date_cell(Some(d.trough)),
+                Cell::Number("false".into()),
+                Cell::Text(match d.recovery {
+                    Some(rec) => format!("recovered {rec}"),
+                    None => "not recovered".into(),
+                }),
+            ]),
+            None => rows.push(vec![
+                Cell::Text(name.to_string()),
+                Cell::Text("max_drawdown".into()),
+                Cell::Number("0".into()),
+                Cell::Empty,
+                Cell::Empty,
+                Cell::Number("false".into()),
+                Cell::Text("the series never falls below a previous peak".into()),
+            ]),
+        }
+    }
+    if parts.volatility {
+        let first = r.calendar.first().and_then(|p| p.span.map(|s| s.0));
+        match &r.volatility {
+            Some(v) => {
+                rows.push(vec![
+                    Cell::Text(name.to_string()),
+                    Cell::Text("volatility".into()),
+                    full(v.annualized),
+                    date_cell(first),
+                    date_cell(Some(r.end)),
                     Cell::Number("false".into()),
-                    Cell::Text(match d.recovery {
-                        Some(rec) => format!("recovered {rec}"),
-                        None => "not recovered".into(),
-                    }),
-                ]),
-                None => rows.push(vec![
-                    Cell::Text(name.clone()),
-                    Cell::Text("max_drawdown".into()),
-                    Cell::Number("0".into()),
-                    Cell::Empty,
-                    Cell::Empty,
+                    Cell::Text(format!("{} daily log returns", v.observations)),
+                ]);
+                rows.push(vec![
+                    Cell::Text(name.to_string()),
+                    Cell::Text("observations_per_year".into()),
+                    full(v.per_year),
+                    date_cell(first),
+                    date_cell(Some(r.end)),
                     Cell::Number("false".into()),
-                    Cell::Text("the series never falls below a previous peak".into()),
-                ]),
+                    Cell::Empty,
+                ]);
+            }
+            None => rows.push(vec![
+                Cell::Text(name.to_string()),
+                Cell::Text("volatility".into()),
+                Cell::Empty,
+                Cell::Empty,
+                Cell::Empty,
+                Cell::Number("false".into()),
+                Cell::Text("not available: fewer than two returns".into()),
+            ]),
+        }
+    }
+}
+
+/// The records of the factsheet figures ([`Stats`]) of series `name`.
+fn stats_records(name: &str, s: &Stats, parts: &Parts, rows: &mut Vec<Vec<Cell>>) {
+    let mut push =
+        |metric: String, value: Cell, span: Option<(NaiveDate, NaiveDate)>, note: &str| {
+            let (start, end) = span.map_or((None, None), |(a, b)| (Some(a), Some(b)));
+            let note = if note.is_empty() {
+                Cell::Empty
+            } else {
+                Cell::Text(note.to_string())
+            };
+            rows.push(vec![
+                Cell::Text(name.to_string()),
+                Cell::Text(metric),
+                value,
+                date_cell(start),
+                date_cell(end),
+                Cell::Number("false".into()),
+                note,
+            ]);
+        };
+    let count = |n: usize| Cell::Number(n.to_string());
+    if parts.best {
+        let extremes = [
+            ("best_day", &s.best_day),
+            ("worst_day", &s.worst_day),
+            ("best_month", &s.best_month),
+            ("worst_month", &s.worst_month),
+        ];
+        for (metric, e) in extremes {
+            match e {
+                Some(e) => push(
+                    metric.into(),
+                    full(e.value),
+                    Some((e.base, e.end)),
+                    &e.label,
+                ),
+                None => push(metric.into(), Cell::Empty, None, "not available"),
             }
         }
-        if parts.volatility {
-            let first = r.calendar.first().and_then(|p| p.span.map(|s| s.0));
-            match &r.volatility {
-                Some(v) => {
-                    rows.push(vec![
-                        Cell::Text(name.clone()),
-                        Cell::Text("volatility".into()),
-                        full(v.annualized),
-                        date_cell(first),
-                        date_cell(Some(r.end)),
-                        Cell::Number("false".into()),
-                        Cell::Text(format!("{} daily log returns", v.observations)),
-                    ]);
-                    rows.push(vec![
-                        Cell::Text(name.clone()),
-                        Cell::Text("observations_per_year".into()),
-                        full(v.per_year),
-                        date_cell(first),
-                        date_cell(Some(r.end)),
-                        Cell::Number("false".into()),
-                        Cell::Empty,
-                    ]);
-                }
-                None => rows.push(vec![
-                    Cell::Text(name.clone()),
-                    Cell::Text("volatility".into()),
-                    Cell::Empty,
-                    Cell::Empty,
-                    Cell::Empty,
-                    Cell::Number("false".into()),
-                    Cell::Text("not available: fewer than two returns".into()),
-                ]),
+        push(
+            "up_months".into(),
+            count(s.up_months),
+            None,
+            "complete months",
+        );
+        push(
+            "down_months".into(),
+            count(s.down_months),
+            None,
+            "complete months",
+        );
+    }
+    if parts.risk {
+        for k in &s.risk {
+            let y = k.years;
+            let missing = format!("not available: fewer than {} complete months", y * 12);
+            let value = |v: Option<Decimal>| v.map_or(Cell::Empty, full);
+            let note = |v: Option<Decimal>| if v.is_some() { "" } else { missing.as_str() };
+            push(format!("risk_{y}y"), value(k.value), k.span, note(k.value));
+            push(
+                format!("risk_{y}y_annual_return"),
+                value(k.annual_return),
+                k.span,
+                note(k.annual_return),
+            );
+            push(
+                format!("return_risk_{y}y"),
+                value(k.ratio),
+                k.span,
+                note(k.ratio),
+            );
+        }
+    }
+    if parts.streaks {
+        let streaks = [
+            ("streak_current", &s.current_streak),
+            ("streak_longest_up", &s.longest_up),
+            ("streak_longest_down", &s.longest_down),
+        ];
+        for (metric, st) in streaks {
+            match st {
+                Some(st) => push(
+                    metric.into(),
+                    count(st.length),
+                    Some((st.start, st.end)),
+                    if st.up { "up closes" } else { "down closes" },
+                ),
+                None => push(metric.into(), Cell::Empty, None, "none"),
             }
         }
     }
-    Table { headers, rows }
 }
 
 /// `r` as a percentage rounded half away from zero, with a sign when `signed`.
@@ -241,9 +349,18 @@ fn human(reports: &[(String, Report)], parts: &Parts, dp: u32) -> (Vec<TextTable
     if parts.volatility {
         tables.push(h.volatility());
     }
+    if parts.best {
+        tables.push(h.best());
+    }
+    if parts.risk {
+        tables.push(h.risk());
+    }
+    if parts.streaks {
+        tables.push(h.streaks());
+    }
     let notes = vec![
         "* partial: the series starts or ends inside the period. n/a: the period is longer than \
-         the series."
+         the series, or holds only its first level."
             .to_string(),
     ];
     (tables, notes)
@@ -438,6 +555,77 @@ impl Human<'_> {
                             .to_string()
                     }))
                     .collect(),
+            ],
+        }
+    }
+
+    /// One row: `label`, then `cell` of each series' stats.
+    fn stats_row(&self, label: &str, cell: &dyn Fn(&Stats) -> String) -> Vec<String> {
+        std::iter::once(label.to_string())
+            .chain(self.reports.iter().map(|(_, r)| cell(&r.stats)))
+            .collect()
+    }
+
+    /// Best and worst day and month, up and down months.
+    fn best(&self) -> TextTable {
+        let dp = self.dp;
+        let extreme = |e: &Option<Extreme>| {
+            e.as_ref().map_or("n/a".to_string(), |e| {
+                format!("{} ({})", percent(e.value, dp, true), e.label)
+            })
+        };
+        TextTable {
+            title: "Best and worst".into(),
+            headers: self.header(""),
+            rows: vec![
+                self.stats_row("best day", &|s| extreme(&s.best_day)),
+                self.stats_row("worst day", &|s| extreme(&s.worst_day)),
+                self.stats_row("best month", &|s| extreme(&s.best_month)),
+                self.stats_row("worst month", &|s| extreme(&s.worst_month)),
+                self.stats_row("up months", &|s| s.up_months.to_string()),
+                self.stats_row("down months", &|s| s.down_months.to_string()),
+            ],
+        }
+    }
+
+    /// Risk: annualised standard deviation of monthly returns, and return/risk.
+    fn risk(&self) -> TextTable {
+        let dp = self.dp;
+        let mut rows = Vec::new();
+        for (k, years) in crate::report::stats::RISK_YEARS.iter().enumerate() {
+            rows.push(self.stats_row(&format!("{years}Y risk"), &|s| {
+                s.risk[k]
+                    .value
+                    .map_or("n/a".into(), |v| percent(v, dp, false))
+            }));
+            rows.push(self.stats_row(&format!("{years}Y return/risk"), &|s| {
+                s.risk[k]
+                    .ratio
+                    .map_or("n/a".into(), |v| super::fixed(v, dp))
+            }));
+        }
+        TextTable {
+            title: "Risk: annualised standard deviation of monthly returns".into(),
+            headers: self.header(""),
+            rows,
+        }
+    }
+
+    /// Streaks of up and down closes.
+    fn streaks(&self) -> TextTable {
+        let streak = |st: &Option<Streak>| {
+            st.as_ref().map_or("none".to_string(), |st| {
+                let way = if st.up { "up" } else { "down" };
+                format!("{} {way} ({} to {})", st.length, st.start, st.end)
+            })
+        };
+        TextTable {
+            title: "Streaks of closes".into(),
+            headers: self.header(""),
+            rows: vec![
+                self.stats_row("current", &|s| streak(&s.current_streak)),
+                self.stats_row("longest up", &|s| streak(&s.longest_up)),
+                self.stats_row("longest down", &|s| streak(&s.longest_down)),
             ],
         }
     }

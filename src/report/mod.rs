@@ -1,5 +1,7 @@
 //! Reports on computed indices: returns, drawdown, volatility, weights, shares and relative
 //! performance (pure: no I/O, no clock).
 
+pub mod calendar;
 pub mod returns;
+pub mod stats;
 pub mod weights;

@@ -8,18 +8,26 @@
 //! * **Period to date** (MTD, QTD, YTD): `L(E) / L(base) − 1`, with `base` the last level before
 //!   the period's first day. When the series starts inside the period, `base` is the first level
 //!   and the figure is marked partial.
-//! * **Trailing** (1M, 3M, 6M, 1Y, 3Y, 5Y, 10Y): `base` is the last level on or before the same
-//!   calendar date N months earlier than `A` (a day that does not exist, such as 29 February in
-//!   a common year, becomes the month's last day). A period that starts before the series, or
-//!   on or after its last level (an as-of date past the data), is not available, never
-//!   silently shortened. **Since inception**: `base` is the first level.
-//! * **Annualised** (periods of a year or more): `(1 + r)^(365.25 / days) − 1`, `days` being
-//!   the calendar days from the base date to `E`.
+//! * **Complete periods.** A month, quarter or year is complete as of `E` when no trading day
+//!   of it remains after `E`: the series shows it (its next date is after the period), or an
+//!   exchange calendar does ([`Options::exchange`]); only at the end of a series without a
+//!   calendar does the rule fall back to weekdays (`E` on or after the period's last weekday).
+//! * **Trailing** (1M, 3M, 6M, 1Y, 3Y, 5Y, 10Y): when `E` ends a complete month (a month-end
+//!   as-of date, as factsheets are), `base` is the last level of the month N months before
+//!   `E`'s month, so that 1Y as of a year's last trading day is that calendar year; otherwise the
+//!   last level on or before the same calendar date N months earlier than `A` (a day that does
+//!   not exist, such as 29 February in a common year, becomes the month's last day). A period
+//!   that starts before the series, or on or after its last level (an as-of date past the
+//!   data), is not available, never silently shortened. **Since inception**: `base` is the
+//!   first level.
+//! * **Annualised**: N-year figures (3Y, 5Y, 10Y) as `(1 + r)^(1/N) − 1`; since inception (a
+//!   year or more) as `(1 + r)^(365.25 / days) − 1`, `days` being the calendar days from the
+//!   base date to `E`. A 1-year figure is its own annual return and is not annualised again.
 //! * **Calendar year** Y: last level of Y / last level of Y−1 − 1. The first year (no level in
-//!   the year before) starts from its first level and is partial; the year of `E` is partial
-//!   unless `E` is on or after the last weekday of December.
+//!   the year before) starts from its first level and is partial (not available when that is
+//!   its only level); the year of `E` is partial unless it is complete.
 //! * **Monthly**: last level of the month / last level of the previous month − 1, the first
-//!   month partial in the same way.
+//!   and last months partial in the same way.
 //! * **Maximum drawdown**: the lowest `L(t) / max_{s≤t} L(s) − 1`, with the peak, the trough and
 //!   the first later date at or above the peak (the recovery), if any.
 //! * **Volatility**: the sample standard deviation (n − 1) of the daily log returns
@@ -27,8 +35,49 @@
 //!   number of returns divided by the calendar years they span (days / 365.25). No 252-day
 //!   assumption.
 
+use super::calendar::Exchange;
 use chrono::{Datelike, Months, NaiveDate, Weekday};
 use rust_decimal::{Decimal, MathematicalOps};
+
+/// How to read a series' periods.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Options {
+    /// The exchange whose trading days decide whether a period is complete at the end of the
+    /// series (`None`: the series' own dates, then weekdays).
+    pub exchange: Option<Exchange>,
+    /// Observations per year for the daily volatility (`None`: measured on the series).
+    pub periods_per_year: Option<Decimal>,
+}
+
+/// Whether periods are complete as of `end`: the series' next date, or the exchange, says.
+#[derive(Clone, Copy, Debug)]
+struct Completeness {
+    end: NaiveDate,
+    next: Option<NaiveDate>,
+    exchange: Option<Exchange>,
+}
+
+impl Completeness {
+    /// Whether no trading day remains after `end` up to `period_end` (the period's last day).
+    fn complete(&self, period_end: NaiveDate) -> bool {
+        if period_end <= self.end {
+            return true;
+        }
+        match (self.next, self.exchange) {
+            (Some(next), _) => next > period_end,
+            (None, Some(x)) => !x.trades_between(self.end, period_end),
+            (None, None) => last_weekday_on_or_before(period_end).is_some_and(|d| self.end >= d),
+        }
+    }
+}
+
+/// The last day of `d`'s month.
+fn month_end(d: NaiveDate) -> NaiveDate {
+    NaiveDate::from_ymd_opt(d.year(), d.month(), 1)
+        .and_then(|m| m.checked_add_months(Months::new(1)))
+        .and_then(|m| m.pred_opt())
+        .unwrap_or(d)
+}
 
 /// A calculation that cannot be done.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -185,12 +234,14 @@ pub struct Report {
     pub drawdown: Option<Drawdown>,
     /// Volatility; `None` with fewer than two returns.
     pub volatility: Option<Volatility>,
+    /// Best and worst days and months, up and down months, risk and streaks.
+    pub stats: super::stats::Stats,
 }
 
 /// A level series: ascending dates, positive levels.
 pub type Points<'a> = &'a [(NaiveDate, Decimal)];
 
-fn ret(end: Decimal, base: Decimal) -> Result<Decimal, ReturnsError> {
+pub(super) fn ret(end: Decimal, base: Decimal) -> Result<Decimal, ReturnsError> {
     end.checked_div(base)
         .and_then(|r| r.checked_sub(Decimal::ONE))
         .ok_or(ReturnsError::Overflow("a return"))
@@ -243,27 +294,49 @@ fn span_return(
         None => (0, true),
     };
     let (b, e) = (points[base_idx], points[end_idx]);
+    // A period whose only level is the series' first has no return (not a return of 0).
+    let value = if partial && base_idx == end_idx {
+        None
+    } else {
+        Some(ret(e.1, b.1)?)
+    };
     Ok(PeriodReturn {
         label,
         span: Some((b.0, e.0)),
-        value: Some(ret(e.1, b.1)?),
+        value,
         annualized: None,
         partial,
     })
 }
 
-/// Builds the report of `points` (ascending, positive) as of `as_of` (default: the last date).
+/// Builds the report of `points` (ascending, positive) as of `as_of` (default: the last date),
+/// with the default [`Options`].
 pub fn report(points: Points<'_>, as_of: Option<NaiveDate>) -> Result<Report, ReturnsError> {
+    report_with(points, as_of, &Options::default())
+}
+
+/// Builds the report of `points` (ascending, positive) as of `as_of` (default: the last date).
+pub fn report_with(
+    points: Points<'_>,
+    as_of: Option<NaiveDate>,
+    options: &Options,
+) -> Result<Report, ReturnsError> {
     let first = points.first().ok_or(ReturnsError::Empty)?.0;
     let as_of = as_of.unwrap_or(points[points.len() - 1].0);
     let end_idx =
         last_on_or_before(points, as_of).ok_or(ReturnsError::AsOfBeforeStart { as_of, first })?;
+    let periods = Completeness {
+        end: points[end_idx].0,
+        next: points.get(end_idx + 1).map(|p| p.0),
+        exchange: options.exchange,
+    };
     let points = &points[..=end_idx];
-    let (end, end_level) = points[end_idx];
+    let end = points[end_idx].0;
 
     let to_date = to_date_returns(points, as_of, end, end_idx)?;
-    let trailing = trailing_returns(points, as_of, first, end, end_level)?;
-    let (calendar, monthly) = calendar_returns(points, first, end, end_idx)?;
+    let trailing = trailing_returns(points, as_of, &periods)?;
+    let (calendar, monthly) = calendar_returns(points, &periods)?;
+    let stats = super::stats::stats(points, &monthly, &periods_month_ends(points, &periods))?;
 
     Ok(Report {
         as_of,
@@ -273,8 +346,22 @@ pub fn report(points: Points<'_>, as_of: Option<NaiveDate>) -> Result<Report, Re
         calendar,
         monthly,
         drawdown: drawdown(points)?,
-        volatility: volatility(points)?,
+        volatility: volatility_with(points, options.periods_per_year)?,
+        stats,
     })
+}
+
+/// The month-end levels of `points` that close complete months, oldest first: the series'
+/// last level of each month whose last trading day it has.
+fn periods_month_ends(points: Points<'_>, periods: &Completeness) -> Vec<(NaiveDate, Decimal)> {
+    let mut out: Vec<(NaiveDate, Decimal)> = Vec::new();
+    for (k, &(d, l)) in points.iter().enumerate() {
+        let last_of_month = points.get(k + 1).is_none_or(|n| month_end(d) < n.0);
+        if last_of_month && (k + 1 < points.len() || periods.complete(month_end(d))) {
+            out.push((d, l));
+        }
+    }
+    out
 }
 
 /// The to-date returns of the report ([`ToDate::ALL`]) as of `as_of`; `end` is the date of
@@ -307,19 +394,26 @@ fn to_date_returns(
         .collect::<Result<Vec<_>, _>>()
 }
 
-/// The trailing returns of the report ([`Trailing::ALL`]) up to `end`, the date of the last
-/// level (`end_level`) on or before `as_of`; `first` is the first date of the series.
+/// The trailing returns of the report ([`Trailing::ALL`]) up to `E` (`periods.end`), the last
+/// level on or before `as_of`: from month-end closes when `E` ends a complete month, else from
+/// the same calendar date N months before `as_of`.
 fn trailing_returns(
     points: Points<'_>,
     as_of: NaiveDate,
-    first: NaiveDate,
-    end: NaiveDate,
-    end_level: Decimal,
+    periods: &Completeness,
 ) -> Result<Vec<PeriodReturn>, ReturnsError> {
+    let (first, end) = (points[0].0, periods.end);
+    let end_level = points[points.len() - 1].1;
+    let month_end_rule = periods.complete(month_end(end));
     let mut trailing = Vec::new();
     for t in Trailing::ALL {
         let base = match t {
             Trailing::Inception => Some(0),
+            Trailing::Months(m) if month_end_rule => end
+                .checked_sub_months(Months::new(m))
+                .map(month_end)
+                .and_then(|target| last_on_or_before(points, target))
+                .filter(|&i| i + 1 < points.len()),
             Trailing::Months(m) => as_of
                 .checked_sub_months(Months::new(m))
                 .filter(|target| *target >= first && *target < end)
@@ -337,17 +431,18 @@ fn trailing_returns(
                 let (bd, bl) = points[i];
                 let value = ret(end_level, bl)?;
                 let days = (end - bd).num_days();
-                let yearly = matches!(t, Trailing::Months(m) if m >= 12)
-                    || (t == Trailing::Inception && days >= 365);
+                let annualized = match t {
+                    Trailing::Months(m) if m >= 24 && m % 12 == 0 => {
+                        Some(annualize_years(value, m / 12)?)
+                    }
+                    Trailing::Inception if days >= 365 => Some(annualize(value, days)?),
+                    _ => None,
+                };
                 PeriodReturn {
                     label: t.label(),
                     span: Some((bd, end)),
                     value: Some(value),
-                    annualized: if yearly && days > 0 {
-                        Some(annualize(value, days)?)
-                    } else {
-                        None
-                    },
+                    annualized,
                     partial: false,
                 }
             }
@@ -356,19 +451,35 @@ fn trailing_returns(
     Ok(trailing)
 }
 
+/// `(1 + r)^(1/years) − 1`: the annual rate of an N-year return.
+///
+/// ```
+/// use rust_decimal::Decimal;
+/// use idx::report::returns::annualize_years;
+/// // +33.1% over 3 years is +10% a year: 1.1³ = 1.331.
+/// let a = annualize_years(Decimal::new(331, 3), 3).unwrap();
+/// assert!((a - Decimal::new(1, 1)).abs() < Decimal::new(1, 20));
+/// ```
+pub fn annualize_years(r: Decimal, years: u32) -> Result<Decimal, ReturnsError> {
+    let overflow = || ReturnsError::Overflow("an annualised return");
+    let exponent = Decimal::ONE
+        .checked_div(Decimal::from(years.max(1)))
+        .ok_or_else(overflow)?;
+    (Decimal::ONE + r)
+        .checked_powd(exponent)
+        .and_then(|g| g.checked_sub(Decimal::ONE))
+        .ok_or_else(overflow)
+}
+
 /// The calendar-year returns and the monthly table of the report, from the year of `first`
 /// to the year of `end` (the last level, at `end_idx` of `points`).
 fn calendar_returns(
     points: Points<'_>,
-    first: NaiveDate,
-    end: NaiveDate,
-    end_idx: usize,
+    periods: &Completeness,
 ) -> Result<(Vec<PeriodReturn>, Vec<MonthRow>), ReturnsError> {
-    let complete_year = |y: i32| {
-        NaiveDate::from_ymd_opt(y, 12, 31)
-            .and_then(last_weekday_on_or_before)
-            .is_some_and(|d| end >= d)
-    };
+    let (first, end, end_idx) = (points[0].0, periods.end, points.len() - 1);
+    let complete_year =
+        |y: i32| NaiveDate::from_ymd_opt(y, 12, 31).is_some_and(|d| periods.complete(d));
     let mut calendar = Vec::new();
     let mut monthly: Vec<MonthRow> = Vec::new();
     for year in first.year()..=end.year() {
@@ -394,9 +505,8 @@ fn calendar_returns(
                 continue;
             };
             let mut r = span_return(format!("{year}-{:02}", m + 1), points, month_start, i)?;
-            // The month of E is partial unless E is on or after its last weekday.
-            r.partial |=
-                i == end_idx && last_weekday_on_or_before(month_end).is_some_and(|d| end < d);
+            // The month of E is partial unless it is complete.
+            r.partial |= i == end_idx && !periods.complete(month_end);
             *slot = Some(r);
         }
         calendar.push(total.clone());
@@ -440,6 +550,15 @@ pub fn drawdown(points: Points<'_>) -> Result<Option<Drawdown>, ReturnsError> {
 /// Annualised volatility of the daily log returns of `points`; `None` with fewer than two
 /// returns.
 pub fn volatility(points: Points<'_>) -> Result<Option<Volatility>, ReturnsError> {
+    volatility_with(points, None)
+}
+
+/// [`volatility`] with `per_year` observations per year instead of those measured on the
+/// series (e.g. 252, `--periods-per-year`).
+pub fn volatility_with(
+    points: Points<'_>,
+    per_year: Option<Decimal>,
+) -> Result<Option<Volatility>, ReturnsError> {
     let n = points.len().saturating_sub(1);
     if n < 2 {
         return Ok(None);
@@ -469,10 +588,13 @@ pub fn volatility(points: Points<'_>) -> Result<Option<Volatility>, ReturnsError
         .and_then(|s| s.checked_div(count - Decimal::ONE))
         .ok_or_else(overflow)?;
     let days = (points[n].0 - points[0].0).num_days();
-    let per_year = count
-        .checked_mul(Decimal::new(36525, 2))
-        .and_then(|x| x.checked_div(Decimal::from(days.max(1))))
-        .ok_or_else(overflow)?;
+    let per_year = match per_year {
+        Some(p) => p,
+        None => count
+            .checked_mul(Decimal::new(36525, 2))
+            .and_then(|x| x.checked_div(Decimal::from(days.max(1))))
+            .ok_or_else(overflow)?,
+    };
     let annualized = var
         .checked_mul(per_year)
         .and_then(|v| v.sqrt())

@@ -131,10 +131,15 @@ fn as_of_before_the_start_is_an_error_and_an_empty_series_too() {
         })
     );
     assert_eq!(report(&[], None), Err(ReturnsError::Empty));
-    // The first date itself is fine: every return is 0 there.
+    // The first date itself is fine, but a period whose only level is the first has no
+    // return: not available (issue 14), rather than +0.00%.
     let r = report(&to_date_series(), Some(day("2023-12-28"))).unwrap();
     assert_eq!(r.end, day("2023-12-28"));
-    assert_eq!(to_date(&r, ToDate::Year).value, Some(Decimal::ZERO));
+    assert_eq!(to_date(&r, ToDate::Year).value, None);
+    assert_eq!(
+        to_date(&r, ToDate::Year).span,
+        span("2023-12-28", "2023-12-28")
+    );
 }
 
 /// Starts on 1 July 2024 (a Monday), ends on Tuesday 15 October 2024; months ×1.05, ×1.1,
@@ -308,14 +313,9 @@ fn one_year_from_29_february_starts_on_28_february() {
     let y1 = trailing(&r, "1Y");
     assert_eq!(y1.value, Some(d("0.25")));
     assert_eq!(y1.span, span("2023-02-28", "2024-02-29"));
-    // 366 calendar days: 1.25^(365.25 / 366) − 1 = 0.249428553940507668774255468916
-    // (computed with 50-digit decimal arithmetic).
-    assert_close(
-        y1.annualized.unwrap(),
-        d("0.249428553940507668774255468916"),
-        "1e-18",
-        "1Y annualised",
-    );
+    // A 1-year figure is its own annual return: not annualised again (issue 14; it was
+    // 1.25^(365.25 / 366) − 1 over these 366 days).
+    assert_eq!(y1.annualized, None);
 }
 
 #[test]
@@ -326,12 +326,19 @@ fn one_year_from_28_february_2025_starts_on_28_february_2024_not_the_leap_day() 
         ("2024-02-29", "200"),
         ("2025-02-28", "110"),
     ]);
+    // As of Thursday 27 February 2025 (not a month-end): the same calendar date a year
+    // earlier, 27 February 2024 → 110 / 50 − 1 = 1.2.
+    let mut mid = points.clone();
+    mid[3].0 = day("2025-02-27");
+    let r = report(&mid, None).unwrap();
+    assert_eq!(trailing(&r, "1Y").value, Some(d("1.2")));
+    // As of Friday 28 February 2025, February's last weekday, which ends the series: a
+    // month-end, so 1Y starts from February 2024's last close, 29 February (issue 14: the
+    // factsheet convention), 110 / 200 − 1 = −0.45, not from 28 February 2024.
     let r = report(&points, None).unwrap();
-    // Same calendar date a year earlier: 28 February 2024 → 110 / 100 − 1 = 0.1 (from 29
-    // February it would be −0.45).
     let y1 = trailing(&r, "1Y");
-    assert_eq!(y1.value, Some(d("0.1")));
-    assert_eq!(y1.span, span("2024-02-28", "2025-02-28"));
+    assert_eq!(y1.value, Some(d("-0.45")));
+    assert_eq!(y1.span, span("2024-02-29", "2025-02-28"));
 }
 
 #[test]
@@ -348,19 +355,26 @@ fn a_period_longer_than_the_series_is_not_available() {
     let y1 = trailing(&r, "1Y");
     assert_eq!(y1.value, Some(d("0.2")));
     assert_eq!(y1.span, span("2023-06-30", "2024-06-28"));
-    assert!(y1.annualized.is_some());
+    assert_eq!(y1.annualized, None);
     for label in ["3Y", "5Y", "10Y"] {
         assert_eq!(trailing(&r, label).value, None, "{label}");
         assert_eq!(trailing(&r, label).span, None, "{label}");
     }
-    // As of Saturday 29 June 2024 the 1Y target (29 June 2023) is before the series: not
-    // available, not shortened to 30 June 2023.
+    // As of Saturday 29 June 2024 the last level, Friday 28 June, ends June (its last
+    // weekday): month-end closes, so 1Y is the same 0.2 from 30 June 2023 (issue 14).
     let r = report(&points, Some(day("2024-06-29"))).unwrap();
+    assert_eq!(trailing(&r, "1Y").span, span("2023-06-30", "2024-06-28"));
+    // 6M from December 2023's last close, 29 December: 120 / 110 − 1.
+    assert_eq!(trailing(&r, "6M").span, span("2023-12-29", "2024-06-28"));
+    // With a level on Thursday 27 June 2024 and the next on the 28th, as of the 27th is not a
+    // month-end: the same date rule, and its target (27 June 2023) is before the series: not
+    // available, not shortened to 30 June 2023.
+    let mut later = points.clone();
+    later.insert(2, (day("2024-06-27"), d("119")));
+    let r = report(&later, Some(day("2024-06-27"))).unwrap();
     let y1 = trailing(&r, "1Y");
     assert_eq!((y1.value, y1.span, y1.annualized), (None, None, None));
     assert!(!y1.partial);
-    // 6M target 29 December 2023 is there: 120 / 110 − 1.
-    assert_eq!(trailing(&r, "6M").span, span("2023-12-29", "2024-06-28"));
 }
 
 #[test]
@@ -402,11 +416,17 @@ fn since_inception_is_annualised_from_a_year() {
     let inc = trailing(&r, "inception");
     assert_eq!(inc.value, Some(d("0.4641")));
     assert_close(inc.annualized.unwrap(), d("0.1"), "1e-20", "inception");
-    // 3Y: target 1 January 2021 → base 1 January 2020 (last on or before): also 0.4641
-    // over 1461 days.
+    // 3Y: target 1 January 2021 → base 1 January 2020 (last on or before): also 0.4641, a
+    // 3-year figure annualised over 3 years (issue 14): 1.4641^(1/3) − 1 =
+    // 0.13550812700200387513494374751 (50-digit decimal arithmetic).
     let y3 = trailing(&r, "3Y");
     assert_eq!(y3.span, span("2020-01-01", "2024-01-01"));
-    assert_close(y3.annualized.unwrap(), d("0.1"), "1e-20", "3Y");
+    assert_close(
+        y3.annualized.unwrap(),
+        d("0.13550812700200387513494374751"),
+        "1e-20",
+        "3Y",
+    );
     // 1Y: target 1 January 2023 → base 3 January 2022 (121): 146.41 / 121 − 1 = 0.21 over
     // 728 days.
     let y1 = trailing(&r, "1Y");
@@ -487,8 +507,9 @@ fn the_last_year_is_partial_when_the_series_ends_before_the_last_weekday() {
     let r = report(&points, None).unwrap();
     assert_eq!(r.calendar[1].value, Some(d("0.21")));
     assert!(!r.calendar[1].partial);
-    // The first year (one level, no level before it) is partial with a return of 0.
-    assert_eq!(r.calendar[0].value, Some(Decimal::ZERO));
+    // The first year (one level, no level before it) is partial and has no return (issue 14:
+    // n/a, not +0.00%).
+    assert_eq!(r.calendar[0].value, None);
     assert!(r.calendar[0].partial);
 }
 
