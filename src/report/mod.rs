@@ -1,5 +1,6 @@
 //! Reports on computed indices: returns, drawdown, volatility, weights, shares and relative
 //! performance (pure: no I/O, no clock).
 
+pub mod calendar;
 pub mod returns;
 pub mod weights;
