@@ -74,8 +74,8 @@
 //!   ("Sports Day" from 2020);
 //! * Culture Day, 3 November; Labour Thanksgiving Day, 23 November.
 //!
-//! For the Tokyo Olympics (Act No. 68 of 2020 and the 2018 special measures act) Marine Day,
-//! Sports Day and Mountain Day moved to 23 July, 24 July and 10 August in 2020, and to 22 July,
+//! For the Tokyo Olympic Games (the special measures act for the Games, as amended in 2018 and
+//! 2020) Marine Day, Sports Day and Mountain Day moved to 23 July, 24 July and 10 August in 2020, and to 22 July,
 //! 23 July and 8 August in 2021.
 //!
 //! Besides, under article 3 of the Act:
@@ -84,7 +84,7 @@
 //!   day a holiday; from 2007, the next day that is not a national holiday (so 6 May when 3, 4
 //!   or 5 May is a Sunday);
 //! * **citizens' holiday**: from 27 December 1985, a day that is not a national holiday but
-//!   whose day before and day after are is a holiday (4 May 1988–2006; 22 September in some
+//!   whose day before and day after both are is a holiday (4 May 1988–2006; 22 September in some
 //!   years, e.g. 2009, 2015, 2026).
 //!
 //! Days made holidays by special laws are listed in [`JP_SPECIAL_HOLIDAYS`] and count as
@@ -98,8 +98,22 @@
 //! `23.2588` (September) and `o = 1983` for 1900–1979, `c = 20.8431` / `23.2488` and
 //! `o = 1980` for 1980–2099, and `c = 21.8510` / `24.2488`, `o = 1980` for 2100–2150 (the
 //! inner division truncating toward zero). The Cabinet Office fixes each year's equinox days
-//! in February of the year before from the National Astronomical Observatory's almanac; the
-//! formula agrees with the published days over the years it was checked against.
+//! in February of the year before from the National Astronomical Observatory's almanac, so
+//! years not yet published are the formula's forecast.
+//!
+//! # How the rules were checked
+//!
+//! Besides the published lists typed into the tests, the closed weekdays these rules give were
+//! compared, when this module was written, with:
+//!
+//! * the Cabinet Office's list of national holidays (`syukujitsu.csv`, 1955–2025): every
+//!   weekday holiday agrees;
+//! * the exchange-calendars project's XTKS calendar (1997–2040): agrees but for 6 May 1998,
+//!   which XTKS closes by the post-2007 substitute rule; the Cabinet Office's list has it as a
+//!   working day, as here;
+//! * its XNYS calendar (1970–2040): agrees but for Friday 29 May 1970 (Memorial Day, 30 May,
+//!   a Saturday), which XNYS's rules leave open because none of them covers 1970; here the
+//!   1964–1970 Saturday-to-Friday rule applies. That day is not verified.
 
 use chrono::{Datelike, NaiveDate, Weekday};
 
@@ -206,8 +220,9 @@ fn easter(year: i32) -> Option<NaiveDate> {
 }
 
 /// NYSE full-day closures outside the holiday rules, from 1972, as `(year, month, day)`.
-/// Sources: NYSE's history of market closings, as reported with the Hurricane Sandy closing
-/// (2012) and for each event; the exchange-calendars project's XNYS ad hoc holidays agree.
+/// Sources: NYSE's announcements of each closing and its history of market closings as
+/// reported at the time (e.g. at the Hurricane Sandy closing of 2012); the exchange-calendars
+/// project's XNYS ad hoc holidays list the same days.
 pub const NYSE_SPECIAL_CLOSURES: [(i32, u32, u32); 15] = [
     (1972, 12, 28), // funeral of President Truman
     (1973, 1, 25),  // funeral of President Johnson
