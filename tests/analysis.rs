@@ -829,7 +829,7 @@ fn share_matches_the_replacement_vector() {
     // 2024-11-07: AAA 54.25×1000, BBB 20×2500, CCC 10.2×10000 (EEE joins only on 11-08);
     // total 206250; CCC 102000/206250.
     within(&at("CCC", "2024-11-07").0, "0.4945454545454545454545454545");
-    // The whole README example at the default 10 decimals. 2024-11-06: AAA 55000 + BBB 47500
+    // The whole docs/commands.md example at the default 10 decimals. 2024-11-06: AAA 55000 + BBB 47500
     // of 207500 = 0.4939759036…; 2024-11-07: 104250/206250 = 0.50545454545…, written as the
     // sum of the written weights AAA 0.2630303030 + BBB 0.2424242424 (CCC took the rounding
     // unit: 0.4945454546).

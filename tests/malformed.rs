@@ -13,7 +13,8 @@
 //!   on failure.
 //!
 //! The mutation fuzzer that found some of these files is tests/fuzz.rs (`cargo test --release
-//! --test fuzz -- --secs 600`; see its comment and the README's "Malformed input and fuzzing").
+//! --test fuzz -- --secs 600`; see its comment and docs/development.md, "Malformed input and
+//! fuzzing").
 
 use assert_cmd::Command;
 use std::fs;

@@ -466,15 +466,15 @@ fn a_negative_special_dividend_gets_a_cash_per_share_hint_not_a_split_hint() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The README's new error examples
+// The documented error examples (docs/errors.md)
 // ---------------------------------------------------------------------------------------------
 
 #[test]
-fn the_readme_error_examples_of_issue_12_are_real() {
-    // tests/readme.rs compares stdout only; these examples print to stderr, so each one's
-    // two lines (error and hint) are compared here, run where the README's fixtures are.
+fn the_documented_error_examples_of_issue_12_are_real() {
+    // Each example's two lines (error and hint) in docs/errors.md are compared here, run where
+    // the examples' fixtures are (tests/readme.rs also runs them, from the repository root).
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let readme = fs::read_to_string(root.join("README.md")).expect("README.md");
+    let readme = fs::read_to_string(root.join("docs/errors.md")).expect("docs/errors.md");
     let lines: Vec<&str> = readme.lines().collect();
     for example in [
         "$ idx compute -m pw --actions actions_twice.csv prices.csv",
@@ -484,7 +484,7 @@ fn the_readme_error_examples_of_issue_12_are_real() {
         let at = lines
             .iter()
             .position(|l| *l == example)
-            .unwrap_or_else(|| panic!("README lacks {example}"));
+            .unwrap_or_else(|| panic!("docs/errors.md lacks {example}"));
         let expected = format!("{}\n{}\n", lines[at + 1], lines[at + 2]);
         let args: Vec<&str> = example.split(' ').skip(2).collect();
         let (code, stdout, stderr) = outcome(

@@ -489,8 +489,8 @@ fn agree(a: Decimal, b: Decimal, dp: u32, tolerance: Decimal) -> bool {
 
 /// The relative tolerance of method `name` between two runs that should agree: 1e-22 (28-digit
 /// noise), except equal-weighted, whose index shares are rounded to 15 significant digits at
-/// every rebalance (README, "Equal weight"): two runs whose prices differ by a split or a
-/// scale factor round them differently, by under 1e-14 relative per rebalance.
+/// every rebalance (docs/methodology.md, "Equal weight"): two runs whose prices differ by a
+/// split or a scale factor round them differently, by under 1e-14 relative per rebalance.
 fn tolerance(name: &str) -> Decimal {
     if name == "equal-weighted" {
         Decimal::new(1, 12)

@@ -450,8 +450,9 @@ mod agreement {
 }
 
 #[test]
-fn the_readme_example_is_real_output() {
-    let readme = fs::read_to_string(repo("README.md")).unwrap();
+fn the_documented_example_is_real_output() {
+    // The example of docs/commands.md ("Unrecorded splits"): stdout, then the two warnings.
+    let readme = fs::read_to_string(repo("docs/commands.md")).unwrap();
     let start = readme
         .find("$ idx compute -m cw data/prices.csv --from 2025-03-31\n")
         .expect("the example");
