@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests (`mod common;` in each test file).
 //!
-//! - Where things are: [`BIN`], [`root`], [`repo`], [`data`], [`sample`], [`path_str`].
+//! - Where things are: [`BIN`], [`root`], [`repo`], [`data`], [`corpus`], [`sample`],
+//!   [`path_str`].
 //! - Making a command: [`idx`] (an `assert_cmd` command), [`std_command`] (a `std::process`
 //!   one, for tests that wire stdin, stdout or stderr themselves), [`Scratch`] (a temporary
 //!   directory holding fixtures, with commands run inside it so messages name the files as
@@ -52,6 +53,12 @@ pub fn repo(path: &str) -> PathBuf {
 /// (`data("returns/two_series.csv")`).
 pub fn data(path: &str) -> PathBuf {
     root().join("tests").join("data").join(path)
+}
+
+/// `tests/malformed/`: the malformed-input corpus (its manifest, files and expected outputs),
+/// which the fuzzer also takes its seeds from and saves its finds to.
+pub fn corpus() -> PathBuf {
+    root().join("tests").join("malformed")
 }
 
 /// `data/<name>` (the sample data at the crate root) as a command-line argument.
