@@ -142,7 +142,7 @@ fn weights_cap_weighted_are_float_adjusted_caps_over_their_sum() {
     // 2024-03-01: q = shares × float: AAA 300, BBB 200×0.5 = 100, CCC 125.
     // Values 300×10 = 3000, 100×20 = 2000, 125×40 = 5000; total 10000 → 0.3, 0.2, 0.5.
     let out =
-        outputs_of_no_panic(idx().args(&["weights", "-m", "cw", "--date", "2024-03-01", &three])).0;
+        outputs_of_no_panic(idx().args(["weights", "-m", "cw", "--date", "2024-03-01", &three])).0;
     assert_eq!(
         out,
         "date,rank,symbol,price,index_shares,value,weight,cumulative\n\
@@ -155,7 +155,7 @@ fn weights_cap_weighted_are_float_adjusted_caps_over_their_sum() {
     // Floors add up to 0.9999999999; the one missing unit goes to the largest remainder, BBB's
     // (.46 > .38 > .15), so BBB is written 0.1538461539 although plain rounding gives …538 (and
     // plain rounding's three weights add up to 0.9999999999).
-    let out = outputs_of_no_panic(idx().args(&["weights", "-m", "cw", &three])).0;
+    let out = outputs_of_no_panic(idx().args(["weights", "-m", "cw", &three])).0;
     assert_eq!(
         out,
         "date,rank,symbol,price,index_shares,value,weight,cumulative\n\
@@ -181,7 +181,7 @@ fn weights_price_weighted_are_prices_over_their_sum() {
     //   CCC 4/7 = 0.5714285714|29   BBB 2/7 = 0.2857142857|14   AAA 1/7 = 0.1428571428|57
     // Floors add up to 0.9999999999; AAA has the largest remainder and gets the unit.
     let out =
-        outputs_of_no_panic(idx().args(&["weights", "-m", "pw", "--date", "2024-03-01", &three])).0;
+        outputs_of_no_panic(idx().args(["weights", "-m", "pw", "--date", "2024-03-01", &three])).0;
     assert_eq!(
         out,
         "date,rank,symbol,price,index_shares,value,weight,cumulative\n\
@@ -191,7 +191,7 @@ fn weights_price_weighted_are_prices_over_their_sum() {
     );
     // 2024-03-04: 20, 20, 40 of 80 → 0.25, 0.25, 0.5; the tie is ranked by symbol. Share counts
     // and float do not matter to price weight.
-    let out = outputs_of_no_panic(idx().args(&["weights", "-m", "price-weighted", &three])).0;
+    let out = outputs_of_no_panic(idx().args(["weights", "-m", "price-weighted", &three])).0;
     assert_eq!(
         sym_weights(&out),
         pairs(&[
@@ -218,7 +218,7 @@ fn weights_equal_weighted_drift_after_the_last_rebalance() {
     // for BBB; values 50 and 50: weights 1/2, 1/2.
     let base = ["weights", "-m", "ew", "--rebalance-dates", "2024-03-04"];
     let out =
-        outputs_of_no_panic(idx().args(&[&base[..], &["--date", "2024-03-01", &drift]].concat())).0;
+        outputs_of_no_panic(idx().args([&base[..], &["--date", "2024-03-01", &drift]].concat())).0;
     assert_eq!(
         out,
         "date,rank,symbol,price,index_shares,value,weight,cumulative\n\
@@ -228,7 +228,7 @@ fn weights_equal_weighted_drift_after_the_last_rebalance() {
     // 2024-03-04: AAA doubles; buy and hold: values 5×20 = 100 and 2×25 = 50: 2/3 and 1/3. The
     // rebalance is effective after this close, so today's weights have still drifted.
     let out =
-        outputs_of_no_panic(idx().args(&[&base[..], &["--date", "2024-03-04", &drift]].concat())).0;
+        outputs_of_no_panic(idx().args([&base[..], &["--date", "2024-03-04", &drift]].concat())).0;
     assert_eq!(
         out,
         "date,rank,symbol,price,index_shares,value,weight,cumulative\n\
@@ -238,7 +238,7 @@ fn weights_equal_weighted_drift_after_the_last_rebalance() {
     // Rebalanced after the close of 2024-03-04: K = 100 + 50 = 150, q = 150/(2·20) = 3.75 for
     // AAA and 150/(2·25) = 3 for BBB. 2024-03-05: BBB doubles: values 3.75×20 = 75 and
     // 3×50 = 150: BBB 2/3, AAA 1/3.
-    let out = outputs_of_no_panic(idx().args(&[&base[..], &[&drift[..]]].concat())).0;
+    let out = outputs_of_no_panic(idx().args([&base[..], &[&drift[..]]].concat())).0;
     assert_eq!(
         out,
         "date,rank,symbol,price,index_shares,value,weight,cumulative\n\
@@ -247,7 +247,7 @@ fn weights_equal_weighted_drift_after_the_last_rebalance() {
     );
     // Never rebalanced: still q = 5 and 2: values 100 and 100: 1/2 each.
     let out =
-        outputs_of_no_panic(idx().args(&["weights", "-m", "ew", "--rebalance", "none", &drift])).0;
+        outputs_of_no_panic(idx().args(["weights", "-m", "ew", "--rebalance", "none", &drift])).0;
     assert_eq!(
         sym_weights(&out),
         pairs(&[("AAA", "0.5000000000"), ("BBB", "0.5000000000")])
@@ -260,7 +260,7 @@ fn weights_equal_weighted_drift_after_the_last_rebalance() {
         vec![d("100"), d("100")]
     );
     // three.csv, buy and hold from equal values: AAA doubled, BBB and CCC unchanged: 2:1:1.
-    let out = outputs_of_no_panic(idx().args(&[
+    let out = outputs_of_no_panic(idx().args([
         "weights",
         "-m",
         "ew",
@@ -282,7 +282,7 @@ fn weights_equal_weighted_drift_after_the_last_rebalance() {
 #[test]
 fn weights_top_keeps_the_largest_with_ranks_and_cumulative_of_all() {
     let three = fixture("three.csv");
-    let out = outputs_of_no_panic(idx().args(&["weights", "-m", "cw", "--top", "2", &three])).0;
+    let out = outputs_of_no_panic(idx().args(["weights", "-m", "cw", "--top", "2", &three])).0;
     // The first two rows of the full table (see the cap-weighted test).
     assert_eq!(
         out,
@@ -291,9 +291,9 @@ fn weights_top_keeps_the_largest_with_ranks_and_cumulative_of_all() {
          2024-03-04,2,CCC,40,125,5000,0.3846153846,0.8461538461\n"
     );
     // --top larger than the index: every constituent.
-    let all = outputs_of_no_panic(idx().args(&["weights", "-m", "cw", &three])).0;
+    let all = outputs_of_no_panic(idx().args(["weights", "-m", "cw", &three])).0;
     assert_eq!(
-        outputs_of_no_panic(idx().args(&["weights", "-m", "cw", "--top", "50", &three])).0,
+        outputs_of_no_panic(idx().args(["weights", "-m", "cw", "--top", "50", &three])).0,
         all
     );
     // --top with the sample: the 3 largest of 12 are the first 3 rows of the full table, the
@@ -332,7 +332,7 @@ fn weights_date_selects_the_day_and_a_non_index_date_names_the_nearest() {
     let total: Decimal = day.iter().map(|x| x.1).sum();
     let out = outputs_of_no_panic(
         idx().args(
-            &[
+            [
                 &args[..],
                 &["--date".into(), "2024-01-02".into(), prices.clone()],
             ]
@@ -352,7 +352,7 @@ fn weights_date_selects_the_day_and_a_non_index_date_names_the_nearest() {
     // 2024-01-08.
     fails_loosely(
         idx().args(
-            &[
+            [
                 &args[..],
                 &["--date".into(), "2024-01-06".into(), prices.clone()],
             ]
@@ -369,7 +369,7 @@ fn weights_date_selects_the_day_and_a_non_index_date_names_the_nearest() {
     // Before the first and after the last date: one neighbour each.
     fails_loosely(
         idx().args(
-            &[
+            [
                 &args[..],
                 &["--date".into(), "2023-12-29".into(), prices.clone()],
             ]
@@ -380,7 +380,7 @@ fn weights_date_selects_the_day_and_a_non_index_date_names_the_nearest() {
     );
     fails_loosely(
         idx().args(
-            &[
+            [
                 &args[..],
                 &["--date".into(), "2025-04-01".into(), prices.clone()],
             ]
@@ -396,7 +396,7 @@ fn weights_by_group_sum_the_weights_of_each_group() {
     let three = fixture("three.csv");
     // Cap-weighted on 2024-03-04: Tech = AAA 0.4615384615 + BBB 0.1538461539 = 0.6153846154
     // (8/13 = 0.61538461538…), Banks = CCC 0.3846153846.
-    let out = outputs_of_no_panic(idx().args(&["weights", "-m", "cw", "--by", "group", &three])).0;
+    let out = outputs_of_no_panic(idx().args(["weights", "-m", "cw", "--by", "group", &three])).0;
     assert_eq!(
         out,
         "date,rank,group,constituents,weight,cumulative\n\
@@ -405,7 +405,7 @@ fn weights_by_group_sum_the_weights_of_each_group() {
     );
     // Price-weighted on 2024-03-01: Tech (10 + 20)/70 = 3/7, Banks 40/70 = 4/7. Written weights:
     // AAA 0.1428571429 + BBB 0.2857142857 = 0.4285714286; CCC 0.5714285714.
-    let out = outputs_of_no_panic(idx().args(&[
+    let out = outputs_of_no_panic(idx().args([
         "weights",
         "-m",
         "pw",
@@ -439,8 +439,7 @@ fn weights_by_group_sum_the_weights_of_each_group() {
         args.extend(sample_flags());
         args.extend(["--date".to_string(), date.to_string()]);
         let rows = weights_rows(
-            &outputs_of_no_panic(idx().args(&[&args[..], std::slice::from_ref(&prices)].concat()))
-                .0,
+            &outputs_of_no_panic(idx().args([&args[..], std::slice::from_ref(&prices)].concat())).0,
         );
         let mut sums: BTreeMap<String, (Decimal, usize)> = BTreeMap::new();
         for r in &rows {
@@ -450,7 +449,7 @@ fn weights_by_group_sum_the_weights_of_each_group() {
         }
         let by = records(
             &outputs_of_no_panic(
-                idx().args(&[&args[..], &["--by".into(), "group".into(), prices.clone()]].concat()),
+                idx().args([&args[..], &["--by".into(), "group".into(), prices.clone()]].concat()),
             )
             .0,
         );
@@ -478,8 +477,7 @@ fn weights_decimals_round_by_largest_remainder() {
     // 3 decimals, 2024-03-04 cap-weighted: 6/13 = 0.461|538, 5/13 = 0.384|615, 2/13 = 0.153|846.
     // Floors add up to 0.998: the two missing units go to BBB (.846) and CCC (.615). AAA stays
     // 0.461 (plain rounding would write 0.462, and 0.462 + 0.385 + 0.154 = 1.001).
-    let out =
-        outputs_of_no_panic(idx().args(&["weights", "-m", "cw", "--decimals", "3", &three])).0;
+    let out = outputs_of_no_panic(idx().args(["weights", "-m", "cw", "--decimals", "3", &three])).0;
     assert_eq!(
         out,
         "date,rank,symbol,price,index_shares,value,weight,cumulative\n\
@@ -491,7 +489,7 @@ fn weights_decimals_round_by_largest_remainder() {
     // 2/13 = 0.15384615384615384615|38…: floors add up to 1 − 1e-20; CCC's remainder (.46) is
     // the largest.
     let out =
-        outputs_of_no_panic(idx().args(&["weights", "-m", "cw", "--decimals", "20", &three])).0;
+        outputs_of_no_panic(idx().args(["weights", "-m", "cw", "--decimals", "20", &three])).0;
     assert_eq!(
         sym_weights(&out),
         pairs(&[
@@ -502,12 +500,12 @@ fn weights_decimals_round_by_largest_remainder() {
     );
     // Out of range: 0 and 21 are refused as usage errors.
     fails_loosely(
-        idx().args(&["weights", "-m", "cw", "--decimals", "0", &three]),
+        idx().args(["weights", "-m", "cw", "--decimals", "0", &three]),
         2,
         &[],
     );
     fails_loosely(
-        idx().args(&["weights", "-m", "cw", "--decimals", "21", &three]),
+        idx().args(["weights", "-m", "cw", "--decimals", "21", &three]),
         2,
         &[],
     );
@@ -517,7 +515,7 @@ fn weights_decimals_round_by_largest_remainder() {
 fn weights_json_and_output_file() {
     let three = fixture("three.csv");
     let out =
-        outputs_of_no_panic(idx().args(&["weights", "-m", "cw", "--format", "json", &three])).0;
+        outputs_of_no_panic(idx().args(["weights", "-m", "cw", "--format", "json", &three])).0;
     let v: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
     let arr = v.as_array().expect("an array of rows");
     assert_eq!(arr.len(), 3);
@@ -541,8 +539,8 @@ fn weights_json_and_output_file() {
         let file = dir.path().join(format!("w.{format}"));
         let file = path_str(&file);
         let stdout =
-            outputs_of_no_panic(idx().args(&["weights", "-m", "cw", "--format", format, &three])).0;
-        let written = outputs_of_no_panic(idx().args(&[
+            outputs_of_no_panic(idx().args(["weights", "-m", "cw", "--format", format, &three])).0;
+        let written = outputs_of_no_panic(idx().args([
             "weights", "-m", "cw", "--format", format, "-o", &file, &three,
         ]))
         .0;
@@ -552,7 +550,7 @@ fn weights_json_and_output_file() {
     // A failing run leaves no file behind.
     let file = path_str(&dir.path().join("none.csv"));
     fails_loosely(
-        idx().args(&[
+        idx().args([
             "weights",
             "-m",
             "cw",
@@ -572,13 +570,13 @@ fn weights_json_and_output_file() {
 fn weights_and_share_take_exactly_one_method() {
     let three = fixture("three.csv");
     fails_loosely(
-        idx().args(&["weights", "-m", "cw,pw", &three]),
+        idx().args(["weights", "-m", "cw,pw", &three]),
         2,
         &["one --method"],
     );
-    fails_loosely(idx().args(&["weights", &three]), 2, &["one --method"]);
+    fails_loosely(idx().args(["weights", &three]), 2, &["one --method"]);
     fails_loosely(
-        idx().args(&["share", "-m", "cw,ew", "--members", "AAA", &three]),
+        idx().args(["share", "-m", "cw,ew", "--members", "AAA", &three]),
         2,
         &["one --method"],
     );
@@ -594,7 +592,7 @@ fn weights_and_share_take_exactly_one_method() {
 fn weights_of_thirds_add_up_to_one() {
     let thirds = fixture("thirds.csv");
     // Cap-weighted: values 10×600 = 20×300 = 30×200 = 6000.
-    let out = outputs_of_no_panic(idx().args(&["weights", "-m", "cw", &thirds])).0;
+    let out = outputs_of_no_panic(idx().args(["weights", "-m", "cw", &thirds])).0;
     assert_eq!(
         out,
         "date,rank,symbol,price,index_shares,value,weight,cumulative\n\
@@ -605,7 +603,7 @@ fn weights_of_thirds_add_up_to_one() {
     let plain = (Decimal::ONE / d("3")).round_dp(10) * d("3");
     assert_eq!(plain, d("0.9999999999"), "plain rounding does not add up");
     // Equal-weighted on its base date: 1/3 each, too.
-    let out = outputs_of_no_panic(idx().args(&["weights", "-m", "ew", &thirds])).0;
+    let out = outputs_of_no_panic(idx().args(["weights", "-m", "ew", &thirds])).0;
     let mut ws: Vec<String> = sym_weights(&out).into_iter().map(|x| x.1).collect();
     ws.sort();
     assert_eq!(ws, ["0.3333333333", "0.3333333333", "0.3333333334"]);
@@ -613,7 +611,7 @@ fn weights_of_thirds_add_up_to_one() {
     // (price-weighted: 1/6, 1/3, 1/2), adding up to exactly 1.
     for decimals in 1..=20u32 {
         for m in ["cw", "pw", "ew"] {
-            let out = outputs_of_no_panic(idx().args(&[
+            let out = outputs_of_no_panic(idx().args([
                 "weights",
                 "-m",
                 m,
@@ -655,7 +653,7 @@ fn weights_on_every_date_add_up_to_one_and_shares_are_sums_of_weights() {
         let compute = records(
             &outputs_of_no_panic(
                 idx().args(
-                    &[
+                    [
                         &["compute".to_string()][..],
                         &base[..],
                         std::slice::from_ref(&prices),
@@ -673,7 +671,7 @@ fn weights_on_every_date_add_up_to_one_and_shares_are_sums_of_weights() {
         // The share of the set, one row per date.
         let (share_out, share_err) = outputs_of_no_panic(
             idx().args(
-                &[
+                [
                     &["share".to_string(), "--members".into(), set.join(",")][..],
                     &base[..],
                     std::slice::from_ref(&prices),
@@ -698,7 +696,7 @@ fn weights_on_every_date_add_up_to_one_and_shares_are_sums_of_weights() {
                             .map(|date| {
                                 let out = outputs_of_no_panic(
                                     idx().args(
-                                        &[
+                                        [
                                             &["weights".to_string()][..],
                                             &base[..],
                                             &["--date".to_string(), date.clone(), prices.clone()],
@@ -778,7 +776,7 @@ fn weights_on_every_date_add_up_to_one_and_shares_are_sums_of_weights() {
 fn replacement_share(members: &str, extra: &[&str]) -> (String, String) {
     outputs_of_no_panic(
         idx().args(
-            &[
+            [
                 &[
                     "share",
                     "-m",
@@ -850,7 +848,7 @@ fn share_equals_the_sum_of_weights_on_every_date_of_the_replacement() {
             .iter()
             .map(|date| {
                 weights_rows(
-                    &outputs_of_no_panic(idx().args(&[
+                    &outputs_of_no_panic(idx().args([
                         "weights",
                         "-m",
                         "cw",
@@ -895,7 +893,7 @@ fn share_equals_the_sum_of_weights_on_every_date_of_the_replacement() {
 fn share_missing_member_is_an_error_or_with_allow_missing_a_warning() {
     // ZZZ is not in the prices file at all.
     fails_loosely(
-        idx().args(&[
+        idx().args([
             "share",
             "-m",
             "cw",
@@ -919,7 +917,7 @@ fn share_missing_member_is_an_error_or_with_allow_missing_a_warning() {
     fs::write(&list, "symbol,start,end\nAAA,,\nBBB,,\nEEE,2024-11-08,\n").unwrap();
     let replacement = readme("replacement.csv");
     fails_loosely(
-        idx().args(&[
+        idx().args([
             "share",
             "-m",
             "cw",
@@ -932,7 +930,7 @@ fn share_missing_member_is_an_error_or_with_allow_missing_a_warning() {
         1,
         &["CCC"],
     );
-    let (out, err) = outputs_of_no_panic(idx().args(&[
+    let (out, err) = outputs_of_no_panic(idx().args([
         "share",
         "-m",
         "cw",
@@ -989,7 +987,7 @@ fn share_members_file_with_and_without_header() {
     ] {
         let file = path_str(&dir.path().join(name));
         fs::write(&file, text).unwrap();
-        let out = outputs_of_no_panic(idx().args(&[
+        let out = outputs_of_no_panic(idx().args([
             "share",
             "-m",
             "cw",
@@ -1006,7 +1004,7 @@ fn share_members_file_with_and_without_header() {
     let file = path_str(&dir.path().join("bad.txt"));
     fs::write(&file, "AAA\nQQQ\n").unwrap();
     fails_loosely(
-        idx().args(&[
+        idx().args([
             "share",
             "-m",
             "cw",
@@ -1025,7 +1023,7 @@ fn share_members_file_reads_the_symbol_column() {
     let file = path_str(&dir.path().join("m.csv"));
     fs::write(&file, "name,symbol\nFirst,AAA\nSecond,BBB\n").unwrap();
     let (expect, _) = replacement_share("AAA,BBB", &[]);
-    let out = outputs_of_no_panic(idx().args(&[
+    let out = outputs_of_no_panic(idx().args([
         "share",
         "-m",
         "cw",
@@ -1046,7 +1044,7 @@ fn share_members_file_reads_the_symbol_column() {
 #[test]
 fn relative_of_a_series_against_itself_is_100() {
     // Two columns of one file with identical values.
-    let out = outputs_of_no_panic(idx().args(&[
+    let out = outputs_of_no_panic(idx().args([
         "relative",
         "--column",
         "first,second",
@@ -1062,7 +1060,7 @@ fn relative_of_a_series_against_itself_is_100() {
          2024-02-06,100.00\n\
          2024-02-07,100.00\n"
     );
-    let out = outputs_of_no_panic(idx().args(&[
+    let out = outputs_of_no_panic(idx().args([
         "relative",
         "--column",
         "first,second",
@@ -1088,14 +1086,14 @@ fn relative_of_a_series_against_itself_is_100() {
     ];
     args.extend(sample_flags());
     args.push(sample("prices.csv"));
-    outputs_of_no_panic(idx().args(&args)).0;
-    let out = outputs_of_no_panic(idx().args(&["relative", &levels, &levels])).0;
+    outputs_of_no_panic(idx().args(&args));
+    let out = outputs_of_no_panic(idx().args(["relative", &levels, &levels])).0;
     let rows = records(&out);
     assert_eq!(rows.len(), 312);
     assert!(rows.iter().all(|r| r["relative"] == "100.00"), "{out}");
     // And a method against itself, computed twice from the same data (through a file with the
     // same column twice): 100 everywhere.
-    let out = outputs_of_no_panic(idx().args(&["relative", "--column", "level,level", &levels])).0;
+    let out = outputs_of_no_panic(idx().args(["relative", "--column", "level,level", &levels])).0;
     assert!(records(&out).iter().all(|r| r["relative"] == "100.00"));
 }
 
@@ -1105,13 +1103,13 @@ fn relative_matches_the_shared_vector() {
     //   100·(102.5/100)/(1025/1000) = 100·1.025/1.025 = 100;
     //   100·(106.25/100)/(1000/1000) = 106.25.
     let out =
-        outputs_of_no_panic(idx().args(&["relative", "--column", "ew,cw", &readme("ew_cw.csv")])).0;
+        outputs_of_no_panic(idx().args(["relative", "--column", "ew,cw", &readme("ew_cw.csv")])).0;
     assert_eq!(
         out,
         "date,relative\n2024-01-02,100.00\n2024-01-03,100.00\n2024-01-04,106.25\n"
     );
     // The other way round: 100/1.0625 = 94.117647058823…
-    let out = outputs_of_no_panic(idx().args(&[
+    let out = outputs_of_no_panic(idx().args([
         "relative",
         "--column",
         "cw,ew",
@@ -1125,7 +1123,7 @@ fn relative_matches_the_shared_vector() {
         "date,relative\n2024-01-02,100.000000\n2024-01-03,100.000000\n2024-01-04,94.117647\n"
     );
     // JSON.
-    let out = outputs_of_no_panic(idx().args(&[
+    let out = outputs_of_no_panic(idx().args([
         "relative",
         "--column",
         "ew,cw",
@@ -1145,14 +1143,14 @@ fn relative_base_date_rebases() {
     // rebase.csv: a 100, 110, 121; b 200, 200, 210.
     // Default base 2024-01-02: 100; 100·1.1/1 = 110; 100·1.21/1.05 = 115.238095… → 115.24.
     let rebase = fixture("rebase.csv");
-    let out = outputs_of_no_panic(idx().args(&["relative", "--column", "a,b", &rebase])).0;
+    let out = outputs_of_no_panic(idx().args(["relative", "--column", "a,b", &rebase])).0;
     assert_eq!(
         out,
         "date,relative\n2024-01-02,100.00\n2024-01-03,110.00\n2024-01-04,115.24\n"
     );
     // Base 2024-01-03: 100 there; 2024-01-04: 100·(121/110)/(210/200) = 100·1.1/1.05
     // = 104.761904…; like compute's --base-date, the series starts at the base date.
-    let out = outputs_of_no_panic(idx().args(&[
+    let out = outputs_of_no_panic(idx().args([
         "relative",
         "--column",
         "a,b",
@@ -1162,7 +1160,7 @@ fn relative_base_date_rebases() {
     ]))
     .0;
     assert_eq!(out, "date,relative\n2024-01-03,100.00\n2024-01-04,104.76\n");
-    let out = outputs_of_no_panic(idx().args(&[
+    let out = outputs_of_no_panic(idx().args([
         "relative",
         "--column",
         "a,b",
@@ -1176,7 +1174,7 @@ fn relative_base_date_rebases() {
     assert!(out.ends_with("2024-01-04,104.7619047619\n"), "{out}");
     // A base date that is not a common date.
     fails_loosely(
-        idx().args(&[
+        idx().args([
             "relative",
             "--column",
             "a,b",
@@ -1194,7 +1192,7 @@ fn relative_base_date_rebases() {
 #[test]
 fn relative_has_no_rebase_date_flag() {
     fails_loosely(
-        idx().args(&[
+        idx().args([
             "relative",
             "--column",
             "a,b",
@@ -1213,14 +1211,14 @@ fn relative_dates_of_one_series_only() {
     // b.csv: 01-02 50, 01-03 51, 01-05 54, 01-08 55.
     let (a, b) = (fixture("a.csv"), fixture("b.csv"));
     fails_loosely(
-        idx().args(&["relative", &a, &b]),
+        idx().args(["relative", &a, &b]),
         1,
         &["2024-01-04", "--common-dates"],
     );
-    fails_loosely(idx().args(&["relative", &b, &a]), 1, &["--common-dates"]);
+    fails_loosely(idx().args(["relative", &b, &a]), 1, &["--common-dates"]);
     // --common-dates: 01-02, 01-03, 01-05, and a warning for 01-04 and 01-08.
     // 01-03: 100·1.04/1.02 = 101.960784… → 101.96; 01-05: 100·1.08/1.08 = 100.
-    let (out, err) = outputs_of_no_panic(idx().args(&["relative", "--common-dates", &a, &b]));
+    let (out, err) = outputs_of_no_panic(idx().args(["relative", "--common-dates", &a, &b]));
     assert_eq!(
         out,
         "date,relative\n2024-01-02,100.00\n2024-01-03,101.96\n2024-01-05,100.00\n"
@@ -1231,7 +1229,7 @@ fn relative_dates_of_one_series_only() {
         "{err}"
     );
     // The column names given one per file.
-    let (out2, _) = outputs_of_no_panic(idx().args(&[
+    let (out2, _) = outputs_of_no_panic(idx().args([
         "relative",
         "--common-dates",
         "--column",
@@ -1258,10 +1256,9 @@ fn relative_of_two_methods_equals_the_compute_pipeline() {
         input.extend(extra.clone());
         input.push(sample("prices.csv"));
         let direct =
-            outputs_of_no_panic(idx().args(&[&["relative".to_string()][..], &input[..]].concat()))
-                .0;
+            outputs_of_no_panic(idx().args([&["relative".to_string()][..], &input[..]].concat())).0;
         let levels =
-            outputs_of_no_panic(idx().args(&[&["compute".to_string()][..], &input[..]].concat())).0;
+            outputs_of_no_panic(idx().args([&["compute".to_string()][..], &input[..]].concat())).0;
         let piped = idx()
             .args(["relative", "--column", columns])
             .write_stdin(levels)
@@ -1285,31 +1282,27 @@ fn relative_needs_exactly_two_series() {
     let three = TempDir::new().unwrap();
     let f3 = path_str(&three.path().join("three.csv"));
     fs::write(&f3, "date,x,y,z\n2024-01-02,1,2,3\n2024-01-03,2,3,4\n").unwrap();
-    fails_loosely(idx().args(&["relative", &f3]), 2, &["3"]);
-    fails_loosely(idx().args(&["relative", "--column", "x,y,z", &f3]), 2, &[]);
-    fails_loosely(
-        idx().args(&["relative", "--column", "first", &same]),
-        2,
-        &[],
-    );
-    fails_loosely(idx().args(&["relative", &a]), 2, &["1"]);
+    fails_loosely(idx().args(["relative", &f3]), 2, &["3"]);
+    fails_loosely(idx().args(["relative", "--column", "x,y,z", &f3]), 2, &[]);
+    fails_loosely(idx().args(["relative", "--column", "first", &same]), 2, &[]);
+    fails_loosely(idx().args(["relative", &a]), 2, &["1"]);
     // Two files: one of them with two level columns and no --column.
-    fails_loosely(idx().args(&["relative", &same, &a]), 2, &["--column"]);
+    fails_loosely(idx().args(["relative", &same, &a]), 2, &["--column"]);
     // More than one column per file.
     fails_loosely(
-        idx().args(&["relative", "--column", "level,level,level", &a, &a]),
+        idx().args(["relative", "--column", "level,level,level", &a, &a]),
         2,
         &[],
     );
     // --method with one or three methods.
     let p = sample("prices.csv");
     fails_loosely(
-        idx().args(&["relative", "-m", "cw", "-q", &p]),
+        idx().args(["relative", "-m", "cw", "-q", &p]),
         2,
         &["two methods"],
     );
     fails_loosely(
-        idx().args(&["relative", "-m", "cw,pw,ew", "-q", &p]),
+        idx().args(["relative", "-m", "cw,pw,ew", "-q", &p]),
         2,
         &["two methods"],
     );
@@ -1346,7 +1339,7 @@ fn group_index_over_a_single_group_equals_the_whole_index() {
         let whole = records(
             &outputs_of_no_panic(
                 idx().args(
-                    &[
+                    [
                         &["compute".to_string(), "-m".into(), method.into()][..],
                         &input[..],
                         std::slice::from_ref(&all),
@@ -1359,7 +1352,7 @@ fn group_index_over_a_single_group_equals_the_whole_index() {
         let (h, rows) = table(
             &outputs_of_no_panic(
                 idx().args(
-                    &[
+                    [
                         &[
                             "compute".to_string(),
                             "-m".into(),
@@ -1399,8 +1392,8 @@ fn group_index_over_a_single_group_equals_the_whole_index() {
         a.push(all.clone());
         a
     };
-    let whole = outputs_of_no_panic(idx().args(&args(false))).0;
-    let grouped = outputs_of_no_panic(idx().args(&args(true))).0;
+    let whole = outputs_of_no_panic(idx().args(args(false))).0;
+    let grouped = outputs_of_no_panic(idx().args(args(true))).0;
     let (wh, wrows) = table(&whole);
     let (gh, grows) = table(&grouped);
     assert_eq!(
@@ -1441,15 +1434,9 @@ fn group_indices_each_keep_their_own_continuity() {
     //   G2: (50 + 25)/2 = 37.5; 05-02 80/2 = 40; 05-03 40 (BBB enters: 100/2.5);
     //       05-06 40 · (22 + 55 + 30)/100 = 42.8
     let groups = fixture("groups.csv");
-    let out = outputs_of_no_panic(idx().args(&[
-        "compute",
-        "-m",
-        "cw,pw",
-        "--group-by",
-        "group",
-        &groups,
-    ]))
-    .0;
+    let out =
+        outputs_of_no_panic(idx().args(["compute", "-m", "cw,pw", "--group-by", "group", &groups]))
+            .0;
     assert_eq!(
         out,
         "date,G1:cap-weighted,G1:price-weighted,G2:cap-weighted,G2:price-weighted\n\
@@ -1458,7 +1445,7 @@ fn group_indices_each_keep_their_own_continuity() {
          2024-05-03,103.33,15.50,108.33,40.00\n\
          2024-05-06,112.73,16.91,113.43,42.80\n"
     );
-    let out = outputs_of_no_panic(idx().args(&[
+    let out = outputs_of_no_panic(idx().args([
         "compute",
         "-m",
         "cw",
@@ -1478,7 +1465,7 @@ fn group_indices_each_keep_their_own_continuity() {
          2024-05-06,112.727273,113.431373\n"
     );
     // --from/--to apply to the group table too.
-    let out = outputs_of_no_panic(idx().args(&[
+    let out = outputs_of_no_panic(idx().args([
         "compute",
         "-m",
         "cw",
@@ -1495,7 +1482,7 @@ fn group_indices_each_keep_their_own_continuity() {
     );
     // And --by group in weights sees BBB in its new group: 05-06 cap weights of 10100:
     // AAA 1200 (G1) = 0.1188118812 (0.11881188118…); G2 8900/10100 = 0.8811881188…
-    let out = outputs_of_no_panic(idx().args(&["weights", "-m", "cw", "--by", "group", &groups])).0;
+    let out = outputs_of_no_panic(idx().args(["weights", "-m", "cw", "--by", "group", &groups])).0;
     assert_eq!(
         out,
         "date,rank,group,constituents,weight,cumulative\n\
@@ -1508,7 +1495,7 @@ fn group_indices_each_keep_their_own_continuity() {
 fn group_by_refuses_given_divisors() {
     let groups = fixture("groups.csv");
     fails_loosely(
-        idx().args(&[
+        idx().args([
             "compute",
             "-m",
             "cw",
@@ -1525,7 +1512,7 @@ fn group_by_refuses_given_divisors() {
     let divisors = path_str(&dir.path().join("divisors.csv"));
     fs::write(&divisors, "date,divisor\n2024-05-01,90\n").unwrap();
     fails_loosely(
-        idx().args(&[
+        idx().args([
             "compute",
             "-m",
             "pw",
@@ -1543,7 +1530,7 @@ fn group_by_refuses_given_divisors() {
 #[test]
 fn group_by_a_missing_column_names_the_columns_found() {
     fails_loosely(
-        idx().args(&[
+        idx().args([
             "compute",
             "-m",
             "cw",
@@ -1555,7 +1542,7 @@ fn group_by_a_missing_column_names_the_columns_found() {
         &["sector", "date, symbol, price, shares, group"],
     );
     fails_loosely(
-        idx().args(&[
+        idx().args([
             "weights",
             "-m",
             "cw",
@@ -1610,7 +1597,7 @@ fn snapshot_cap_weights_are_market_cap_shares() {
         assert_eq!((c[0], c[1], c[2]), ("2024-11-29", sym, price));
         assert!((d(c[3]) * d(price) - d(cap)).abs() < d("0.000001"), "{l}");
     }
-    let out = outputs_of_no_panic(idx().args(&["weights", "-m", "cw", &prices])).0;
+    let out = outputs_of_no_panic(idx().args(["weights", "-m", "cw", &prices])).0;
     let rows = weights_rows(&out);
     assert_eq!(rows.len(), 12);
     // Ranked as by market cap (the constant is in descending order).
@@ -1637,7 +1624,7 @@ fn snapshot_cap_weights_are_market_cap_shares() {
     );
     // Also at the finest output, 20 decimals.
     let fine = weights_rows(
-        &outputs_of_no_panic(idx().args(&["weights", "-m", "cw", "--decimals", "20", &prices])).0,
+        &outputs_of_no_panic(idx().args(["weights", "-m", "cw", "--decimals", "20", &prices])).0,
     );
     for r in &fine {
         let expect = snapshot_ratio(&r.symbol);
@@ -1652,14 +1639,14 @@ fn snapshot_cap_weights_are_market_cap_shares() {
 fn snapshot_share_of_a_subset_is_the_sum_of_its_ratios() {
     let prices = fixture("sp500_2024-11-29.csv");
     let weights =
-        weights_rows(&outputs_of_no_panic(idx().args(&["weights", "-m", "cw", &prices])).0);
+        weights_rows(&outputs_of_no_panic(idx().args(["weights", "-m", "cw", &prices])).0);
     for set in [
         // The Magnificent Seven without Alphabet (two share classes): 0.7841 of these twelve.
         vec!["AAPL", "MSFT", "NVDA", "AMZN", "META", "TSLA"],
         vec!["JPM", "V", "UNH"],
         vec!["LLY"],
     ] {
-        let out = outputs_of_no_panic(idx().args(&[
+        let out = outputs_of_no_panic(idx().args([
             "share",
             "-m",
             "cw",
@@ -1688,7 +1675,7 @@ fn snapshot_share_of_a_subset_is_the_sum_of_its_ratios() {
     }
     // The six: (3587432775680 + 3148374343680 + 3385742589952 + 2185963372544 + 1436937093120
     // + 1107984384000) / 18942051745792 = 14852434558976 / 18942051745792 = 0.78409851…
-    let out = outputs_of_no_panic(idx().args(&[
+    let out = outputs_of_no_panic(idx().args([
         "share",
         "-m",
         "cw",
@@ -1709,7 +1696,7 @@ fn snapshot_share_of_a_subset_is_the_sum_of_its_ratios() {
 
 #[test]
 fn quiet_silences_the_warnings_of_share_and_relative() {
-    let (_, err) = outputs_of_no_panic(idx().args(&[
+    let (_, err) = outputs_of_no_panic(idx().args([
         "share",
         "-q",
         "-m",
@@ -1720,7 +1707,7 @@ fn quiet_silences_the_warnings_of_share_and_relative() {
         &readme("replacement.csv"),
     ]));
     assert_eq!(err, "");
-    let (_, err) = outputs_of_no_panic(idx().args(&[
+    let (_, err) = outputs_of_no_panic(idx().args([
         "relative",
         "-q",
         "--common-dates",
