@@ -4,39 +4,9 @@
 //! agree.
 
 use assert_cmd::Command;
-use std::fs;
-use tempfile::TempDir;
 
-const BIN: &str = env!("CARGO_BIN_EXE_idx");
-
-/// A scratch directory; commands run inside it so messages name the files as given.
-struct Scratch(TempDir);
-
-impl Scratch {
-    fn with(files: &[(&str, &str)]) -> Self {
-        let s = Scratch(TempDir::new().expect("temp dir"));
-        for (name, text) in files {
-            fs::write(s.0.path().join(name), text).expect("write fixture");
-        }
-        s
-    }
-
-    /// Runs idx with `args`: (exit code, stdout, stderr).
-    fn run(&self, args: &[&str]) -> (i32, String, String) {
-        let out = Command::new(BIN)
-            .current_dir(self.0.path())
-            .args(args)
-            .output()
-            .expect("idx runs");
-        let stderr = String::from_utf8(out.stderr).expect("stderr is UTF-8");
-        assert!(!stderr.contains("panicked"), "idx panicked:\n{stderr}");
-        (
-            out.status.code().unwrap_or(-1),
-            String::from_utf8(out.stdout).expect("stdout is UTF-8"),
-            stderr,
-        )
-    }
-}
+mod common;
+use common::{Scratch, BIN, CHECK_HEADER};
 
 const PRICES: &str = "date,symbol,price,shares
 2024-01-02,AAA,10.00,100
@@ -44,8 +14,6 @@ const PRICES: &str = "date,symbol,price,shares
 2024-01-03,AAA,5.00,200
 2024-01-03,BBB,21.00,200
 ";
-
-const CHECK_HEADER: &str = "file,line,date,symbol,severity,kind,message,hint\n";
 
 // ---------------------------------------------------------------------------------------------
 // 3a: duplicate actions
@@ -328,7 +296,7 @@ fn the_parallel_reader_stdin_and_wide_files_share_the_rule() {
     );
     // The same file on stdin goes through the one-thread reader.
     let out = Command::new(BIN)
-        .current_dir(s.0.path())
+        .current_dir(s.path())
         .args(["compute", "-m", "pw", "--thousands", ",", "-"])
         .write_stdin(big.clone())
         .output()

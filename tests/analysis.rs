@@ -6,45 +6,27 @@
 //! arithmetic on the raw prices, share counts and market caps), never from idx's own library.
 //! Fixtures are in tests/data/analysis/; the sample is data/ at the crate root.
 
-use assert_cmd::Command;
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::str::FromStr;
+use std::path::Path;
 use tempfile::TempDir;
+
+mod common;
+use common::{d, data, fails_loosely, idx, outputs_of_no_panic, path_str, sample};
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------------------
 
-const BIN: &str = env!("CARGO_BIN_EXE_idx");
-
-fn idx() -> Command {
-    Command::new(BIN)
-}
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 /// `tests/data/analysis/<name>`.
 fn fixture(name: &str) -> String {
-    path_str(&root().join("tests/data/analysis").join(name))
+    path_str(&data("analysis").join(name))
 }
 
 /// `tests/data/readme/<name>`.
 fn readme(name: &str) -> String {
-    path_str(&root().join("tests/data/readme").join(name))
-}
-
-/// `data/<name>` (the sample).
-fn sample(name: &str) -> String {
-    path_str(&root().join("data").join(name))
-}
-
-fn path_str(p: &Path) -> String {
-    p.to_str().expect("UTF-8 path").to_string()
+    path_str(&data("readme").join(name))
 }
 
 /// The sample's input flags: `--actions data/actions.csv --constituents data/constituents.csv`.
@@ -55,55 +37,6 @@ fn sample_flags() -> Vec<String> {
         "--constituents".into(),
         sample("constituents.csv"),
     ]
-}
-
-fn d(s: &str) -> Decimal {
-    Decimal::from_str(s).unwrap_or_else(|e| panic!("not a decimal: {s:?}: {e}"))
-}
-
-/// Runs idx with `args`, asserts exit 0 and no panic, returns (stdout, stderr).
-fn run<S: AsRef<str>>(args: &[S]) -> (String, String) {
-    let args: Vec<&str> = args.iter().map(|a| a.as_ref()).collect();
-    let out = idx().args(&args).output().expect("idx runs");
-    let stderr = String::from_utf8(out.stderr).expect("stderr is UTF-8");
-    assert!(
-        out.status.success(),
-        "idx {args:?} failed with {:?}:\n{stderr}",
-        out.status
-    );
-    assert!(!stderr.contains("panicked"), "idx panicked:\n{stderr}");
-    (
-        String::from_utf8(out.stdout).expect("stdout is UTF-8"),
-        stderr,
-    )
-}
-
-/// Runs idx with `args`, asserts exit 0, returns stdout.
-fn ok<S: AsRef<str>>(args: &[S]) -> String {
-    run(args).0
-}
-
-/// Runs idx with `args`, asserts exit `code`, an empty stdout, no panic and that stderr contains
-/// each of `needles`; returns stderr.
-fn fails<S: AsRef<str>>(args: &[S], code: i32, needles: &[&str]) -> String {
-    let args: Vec<&str> = args.iter().map(|a| a.as_ref()).collect();
-    let out = idx().args(&args).output().expect("idx runs");
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert_eq!(
-        out.status.code(),
-        Some(code),
-        "idx {args:?}: wrong exit status; stderr:\n{stderr}"
-    );
-    assert!(
-        out.stdout.is_empty(),
-        "stdout should be empty on failure, got:\n{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
-    assert!(!stderr.contains("panicked"), "idx panicked:\n{stderr}");
-    for n in needles {
-        assert!(stderr.contains(n), "stderr lacks {n:?}:\n{stderr}");
-    }
-    stderr
 }
 
 /// A CSV written by idx (no quoting needed in these tests): header and rows.
@@ -208,7 +141,8 @@ fn weights_cap_weighted_are_float_adjusted_caps_over_their_sum() {
     let three = fixture("three.csv");
     // 2024-03-01: q = shares × float: AAA 300, BBB 200×0.5 = 100, CCC 125.
     // Values 300×10 = 3000, 100×20 = 2000, 125×40 = 5000; total 10000 → 0.3, 0.2, 0.5.
-    let out = ok(&["weights", "-m", "cw", "--date", "2024-03-01", &three]);
+    let out =
+        outputs_of_no_panic(idx().args(["weights", "-m", "cw", "--date", "2024-03-01", &three])).0;
     assert_eq!(
         out,
         "date,rank,symbol,price,index_shares,value,weight,cumulative\n\
@@ -221,7 +155,7 @@ fn weights_cap_weighted_are_float_adjusted_caps_over_their_sum() {
     // Floors add up to 0.9999999999; the one missing unit goes to the largest remainder, BBB's
     // (.46 > .38 > .15), so BBB is written 0.1538461539 although plain rounding gives …538 (and
     // plain rounding's three weights add up to 0.9999999999).
-    let out = ok(&["weights", "-m", "cw", &three]);
+    let out = outputs_of_no_panic(idx().args(["weights", "-m", "cw", &three])).0;
     assert_eq!(
         out,
         "date,rank,symbol,price,index_shares,value,weight,cumulative\n\
@@ -246,7 +180,8 @@ fn weights_price_weighted_are_prices_over_their_sum() {
     // 2024-03-01: q = 1; prices 10, 20, 40, sum 70.
     //   CCC 4/7 = 0.5714285714|29   BBB 2/7 = 0.2857142857|14   AAA 1/7 = 0.1428571428|57
     // Floors add up to 0.9999999999; AAA has the largest remainder and gets the unit.
-    let out = ok(&["weights", "-m", "pw", "--date", "2024-03-01", &three]);
+    let out =
+        outputs_of_no_panic(idx().args(["weights", "-m", "pw", "--date", "2024-03-01", &three])).0;
     assert_eq!(
         out,
         "date,rank,symbol,price,index_shares,value,weight,cumulative\n\
@@ -256,7 +191,7 @@ fn weights_price_weighted_are_prices_over_their_sum() {
     );
     // 2024-03-04: 20, 20, 40 of 80 → 0.25, 0.25, 0.5; the tie is ranked by symbol. Share counts
     // and float do not matter to price weight.
-    let out = ok(&["weights", "-m", "price-weighted", &three]);
+    let out = outputs_of_no_panic(idx().args(["weights", "-m", "price-weighted", &three])).0;
     assert_eq!(
         sym_weights(&out),
         pairs(&[
@@ -282,7 +217,8 @@ fn weights_equal_weighted_drift_after_the_last_rebalance() {
     // Base 2024-03-01, base value 100: q = K / (N·p) = 100/(2·10) = 5 for AAA, 100/(2·25) = 2
     // for BBB; values 50 and 50: weights 1/2, 1/2.
     let base = ["weights", "-m", "ew", "--rebalance-dates", "2024-03-04"];
-    let out = ok(&[&base[..], &["--date", "2024-03-01", &drift]].concat());
+    let out =
+        outputs_of_no_panic(idx().args([&base[..], &["--date", "2024-03-01", &drift]].concat())).0;
     assert_eq!(
         out,
         "date,rank,symbol,price,index_shares,value,weight,cumulative\n\
@@ -291,7 +227,8 @@ fn weights_equal_weighted_drift_after_the_last_rebalance() {
     );
     // 2024-03-04: AAA doubles; buy and hold: values 5×20 = 100 and 2×25 = 50: 2/3 and 1/3. The
     // rebalance is effective after this close, so today's weights have still drifted.
-    let out = ok(&[&base[..], &["--date", "2024-03-04", &drift]].concat());
+    let out =
+        outputs_of_no_panic(idx().args([&base[..], &["--date", "2024-03-04", &drift]].concat())).0;
     assert_eq!(
         out,
         "date,rank,symbol,price,index_shares,value,weight,cumulative\n\
@@ -301,7 +238,7 @@ fn weights_equal_weighted_drift_after_the_last_rebalance() {
     // Rebalanced after the close of 2024-03-04: K = 100 + 50 = 150, q = 150/(2·20) = 3.75 for
     // AAA and 150/(2·25) = 3 for BBB. 2024-03-05: BBB doubles: values 3.75×20 = 75 and
     // 3×50 = 150: BBB 2/3, AAA 1/3.
-    let out = ok(&[&base[..], &[&drift[..]]].concat());
+    let out = outputs_of_no_panic(idx().args([&base[..], &[&drift[..]]].concat())).0;
     assert_eq!(
         out,
         "date,rank,symbol,price,index_shares,value,weight,cumulative\n\
@@ -309,7 +246,8 @@ fn weights_equal_weighted_drift_after_the_last_rebalance() {
          2024-03-05,2,AAA,20,3.75,75,0.3333333333,1.0000000000\n"
     );
     // Never rebalanced: still q = 5 and 2: values 100 and 100: 1/2 each.
-    let out = ok(&["weights", "-m", "ew", "--rebalance", "none", &drift]);
+    let out =
+        outputs_of_no_panic(idx().args(["weights", "-m", "ew", "--rebalance", "none", &drift])).0;
     assert_eq!(
         sym_weights(&out),
         pairs(&[("AAA", "0.5000000000"), ("BBB", "0.5000000000")])
@@ -322,14 +260,15 @@ fn weights_equal_weighted_drift_after_the_last_rebalance() {
         vec![d("100"), d("100")]
     );
     // three.csv, buy and hold from equal values: AAA doubled, BBB and CCC unchanged: 2:1:1.
-    let out = ok(&[
+    let out = outputs_of_no_panic(idx().args([
         "weights",
         "-m",
         "ew",
         "--rebalance",
         "none",
         &fixture("three.csv"),
-    ]);
+    ]))
+    .0;
     assert_eq!(
         sym_weights(&out),
         pairs(&[
@@ -343,7 +282,7 @@ fn weights_equal_weighted_drift_after_the_last_rebalance() {
 #[test]
 fn weights_top_keeps_the_largest_with_ranks_and_cumulative_of_all() {
     let three = fixture("three.csv");
-    let out = ok(&["weights", "-m", "cw", "--top", "2", &three]);
+    let out = outputs_of_no_panic(idx().args(["weights", "-m", "cw", "--top", "2", &three])).0;
     // The first two rows of the full table (see the cap-weighted test).
     assert_eq!(
         out,
@@ -352,18 +291,21 @@ fn weights_top_keeps_the_largest_with_ranks_and_cumulative_of_all() {
          2024-03-04,2,CCC,40,125,5000,0.3846153846,0.8461538461\n"
     );
     // --top larger than the index: every constituent.
-    let all = ok(&["weights", "-m", "cw", &three]);
-    assert_eq!(ok(&["weights", "-m", "cw", "--top", "50", &three]), all);
+    let all = outputs_of_no_panic(idx().args(["weights", "-m", "cw", &three])).0;
+    assert_eq!(
+        outputs_of_no_panic(idx().args(["weights", "-m", "cw", "--top", "50", &three])).0,
+        all
+    );
     // --top with the sample: the 3 largest of 12 are the first 3 rows of the full table, the
     // cumulative weight of rank 3 is below 1 (others follow).
     let mut args = vec!["weights".to_string(), "-m".into(), "cw".into(), "-q".into()];
     args.extend(sample_flags());
     args.push(sample("prices.csv"));
-    let full = ok(&args);
+    let full = outputs_of_no_panic(idx().args(&args)).0;
     let mut top = args.clone();
     top.insert(1, "3".into());
     top.insert(1, "--top".into());
-    let top3 = ok(&top);
+    let top3 = outputs_of_no_panic(idx().args(&top)).0;
     let first4: Vec<&str> = full.lines().take(4).collect();
     assert_eq!(top3, format!("{}\n", first4.join("\n")));
     assert!(weights_rows(&top3)[2].cumulative < Decimal::ONE);
@@ -388,11 +330,16 @@ fn weights_date_selects_the_day_and_a_non_index_date_names_the_nearest() {
         .collect();
     assert_eq!(day.len(), 12);
     let total: Decimal = day.iter().map(|x| x.1).sum();
-    let out = ok(&[
-        &args[..],
-        &["--date".into(), "2024-01-02".into(), prices.clone()],
-    ]
-    .concat());
+    let out = outputs_of_no_panic(
+        idx().args(
+            [
+                &args[..],
+                &["--date".into(), "2024-01-02".into(), prices.clone()],
+            ]
+            .concat(),
+        ),
+    )
+    .0;
     let rows = weights_rows(&out);
     assert_eq!(rows.len(), 12);
     for r in &rows {
@@ -403,12 +350,14 @@ fn weights_date_selects_the_day_and_a_non_index_date_names_the_nearest() {
     }
     // 2024-01-06 is a Saturday: the nearest index dates are Friday 2024-01-05 and Monday
     // 2024-01-08.
-    fails(
-        &[
-            &args[..],
-            &["--date".into(), "2024-01-06".into(), prices.clone()],
-        ]
-        .concat(),
+    fails_loosely(
+        idx().args(
+            [
+                &args[..],
+                &["--date".into(), "2024-01-06".into(), prices.clone()],
+            ]
+            .concat(),
+        ),
         1,
         &[
             "2024-01-06",
@@ -418,21 +367,25 @@ fn weights_date_selects_the_day_and_a_non_index_date_names_the_nearest() {
         ],
     );
     // Before the first and after the last date: one neighbour each.
-    fails(
-        &[
-            &args[..],
-            &["--date".into(), "2023-12-29".into(), prices.clone()],
-        ]
-        .concat(),
+    fails_loosely(
+        idx().args(
+            [
+                &args[..],
+                &["--date".into(), "2023-12-29".into(), prices.clone()],
+            ]
+            .concat(),
+        ),
         1,
         &["2023-12-29", "2024-01-02"],
     );
-    fails(
-        &[
-            &args[..],
-            &["--date".into(), "2025-04-01".into(), prices.clone()],
-        ]
-        .concat(),
+    fails_loosely(
+        idx().args(
+            [
+                &args[..],
+                &["--date".into(), "2025-04-01".into(), prices.clone()],
+            ]
+            .concat(),
+        ),
         1,
         &["2025-04-01", "2025-03-31"],
     );
@@ -443,7 +396,7 @@ fn weights_by_group_sum_the_weights_of_each_group() {
     let three = fixture("three.csv");
     // Cap-weighted on 2024-03-04: Tech = AAA 0.4615384615 + BBB 0.1538461539 = 0.6153846154
     // (8/13 = 0.61538461538…), Banks = CCC 0.3846153846.
-    let out = ok(&["weights", "-m", "cw", "--by", "group", &three]);
+    let out = outputs_of_no_panic(idx().args(["weights", "-m", "cw", "--by", "group", &three])).0;
     assert_eq!(
         out,
         "date,rank,group,constituents,weight,cumulative\n\
@@ -452,7 +405,7 @@ fn weights_by_group_sum_the_weights_of_each_group() {
     );
     // Price-weighted on 2024-03-01: Tech (10 + 20)/70 = 3/7, Banks 40/70 = 4/7. Written weights:
     // AAA 0.1428571429 + BBB 0.2857142857 = 0.4285714286; CCC 0.5714285714.
-    let out = ok(&[
+    let out = outputs_of_no_panic(idx().args([
         "weights",
         "-m",
         "pw",
@@ -461,7 +414,8 @@ fn weights_by_group_sum_the_weights_of_each_group() {
         "--date",
         "2024-03-01",
         &three,
-    ]);
+    ]))
+    .0;
     assert_eq!(
         out,
         "date,rank,group,constituents,weight,cumulative\n\
@@ -484,18 +438,21 @@ fn weights_by_group_sum_the_weights_of_each_group() {
         let mut args = vec!["weights".to_string(), "-m".into(), "cw".into(), "-q".into()];
         args.extend(sample_flags());
         args.extend(["--date".to_string(), date.to_string()]);
-        let rows = weights_rows(&ok(&[&args[..], std::slice::from_ref(&prices)].concat()));
+        let rows = weights_rows(
+            &outputs_of_no_panic(idx().args([&args[..], std::slice::from_ref(&prices)].concat())).0,
+        );
         let mut sums: BTreeMap<String, (Decimal, usize)> = BTreeMap::new();
         for r in &rows {
             let e = sums.entry(group_of[&r.symbol].clone()).or_default();
             e.0 += r.weight;
             e.1 += 1;
         }
-        let by = records(&ok(&[
-            &args[..],
-            &["--by".into(), "group".into(), prices.clone()],
-        ]
-        .concat()));
+        let by = records(
+            &outputs_of_no_panic(
+                idx().args([&args[..], &["--by".into(), "group".into(), prices.clone()]].concat()),
+            )
+            .0,
+        );
         assert_eq!(by.len(), sums.len());
         let mut cumulative = Decimal::ZERO;
         let mut last = Decimal::ONE;
@@ -520,7 +477,7 @@ fn weights_decimals_round_by_largest_remainder() {
     // 3 decimals, 2024-03-04 cap-weighted: 6/13 = 0.461|538, 5/13 = 0.384|615, 2/13 = 0.153|846.
     // Floors add up to 0.998: the two missing units go to BBB (.846) and CCC (.615). AAA stays
     // 0.461 (plain rounding would write 0.462, and 0.462 + 0.385 + 0.154 = 1.001).
-    let out = ok(&["weights", "-m", "cw", "--decimals", "3", &three]);
+    let out = outputs_of_no_panic(idx().args(["weights", "-m", "cw", "--decimals", "3", &three])).0;
     assert_eq!(
         out,
         "date,rank,symbol,price,index_shares,value,weight,cumulative\n\
@@ -531,7 +488,8 @@ fn weights_decimals_round_by_largest_remainder() {
     // 20 decimals: 6/13 = 0.46153846153846153846|15…, 5/13 = 0.38461538461538461538|46…,
     // 2/13 = 0.15384615384615384615|38…: floors add up to 1 − 1e-20; CCC's remainder (.46) is
     // the largest.
-    let out = ok(&["weights", "-m", "cw", "--decimals", "20", &three]);
+    let out =
+        outputs_of_no_panic(idx().args(["weights", "-m", "cw", "--decimals", "20", &three])).0;
     assert_eq!(
         sym_weights(&out),
         pairs(&[
@@ -541,14 +499,23 @@ fn weights_decimals_round_by_largest_remainder() {
         ])
     );
     // Out of range: 0 and 21 are refused as usage errors.
-    fails(&["weights", "-m", "cw", "--decimals", "0", &three], 2, &[]);
-    fails(&["weights", "-m", "cw", "--decimals", "21", &three], 2, &[]);
+    fails_loosely(
+        idx().args(["weights", "-m", "cw", "--decimals", "0", &three]),
+        2,
+        &[],
+    );
+    fails_loosely(
+        idx().args(["weights", "-m", "cw", "--decimals", "21", &three]),
+        2,
+        &[],
+    );
 }
 
 #[test]
 fn weights_json_and_output_file() {
     let three = fixture("three.csv");
-    let out = ok(&["weights", "-m", "cw", "--format", "json", &three]);
+    let out =
+        outputs_of_no_panic(idx().args(["weights", "-m", "cw", "--format", "json", &three])).0;
     let v: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
     let arr = v.as_array().expect("an array of rows");
     assert_eq!(arr.len(), 3);
@@ -571,17 +538,19 @@ fn weights_json_and_output_file() {
     for format in ["csv", "json"] {
         let file = dir.path().join(format!("w.{format}"));
         let file = path_str(&file);
-        let stdout = ok(&["weights", "-m", "cw", "--format", format, &three]);
-        let written = ok(&[
+        let stdout =
+            outputs_of_no_panic(idx().args(["weights", "-m", "cw", "--format", format, &three])).0;
+        let written = outputs_of_no_panic(idx().args([
             "weights", "-m", "cw", "--format", format, "-o", &file, &three,
-        ]);
+        ]))
+        .0;
         assert_eq!(written, "");
         assert_eq!(fs::read_to_string(&file).unwrap(), stdout);
     }
     // A failing run leaves no file behind.
     let file = path_str(&dir.path().join("none.csv"));
-    fails(
-        &[
+    fails_loosely(
+        idx().args([
             "weights",
             "-m",
             "cw",
@@ -590,7 +559,7 @@ fn weights_json_and_output_file() {
             "-o",
             &file,
             &three,
-        ],
+        ]),
         1,
         &["2024-03-01", "2024-03-04"],
     );
@@ -600,10 +569,14 @@ fn weights_json_and_output_file() {
 #[test]
 fn weights_and_share_take_exactly_one_method() {
     let three = fixture("three.csv");
-    fails(&["weights", "-m", "cw,pw", &three], 2, &["one --method"]);
-    fails(&["weights", &three], 2, &["one --method"]);
-    fails(
-        &["share", "-m", "cw,ew", "--members", "AAA", &three],
+    fails_loosely(
+        idx().args(["weights", "-m", "cw,pw", &three]),
+        2,
+        &["one --method"],
+    );
+    fails_loosely(idx().args(["weights", &three]), 2, &["one --method"]);
+    fails_loosely(
+        idx().args(["share", "-m", "cw,ew", "--members", "AAA", &three]),
         2,
         &["one --method"],
     );
@@ -619,7 +592,7 @@ fn weights_and_share_take_exactly_one_method() {
 fn weights_of_thirds_add_up_to_one() {
     let thirds = fixture("thirds.csv");
     // Cap-weighted: values 10×600 = 20×300 = 30×200 = 6000.
-    let out = ok(&["weights", "-m", "cw", &thirds]);
+    let out = outputs_of_no_panic(idx().args(["weights", "-m", "cw", &thirds])).0;
     assert_eq!(
         out,
         "date,rank,symbol,price,index_shares,value,weight,cumulative\n\
@@ -630,7 +603,7 @@ fn weights_of_thirds_add_up_to_one() {
     let plain = (Decimal::ONE / d("3")).round_dp(10) * d("3");
     assert_eq!(plain, d("0.9999999999"), "plain rounding does not add up");
     // Equal-weighted on its base date: 1/3 each, too.
-    let out = ok(&["weights", "-m", "ew", &thirds]);
+    let out = outputs_of_no_panic(idx().args(["weights", "-m", "ew", &thirds])).0;
     let mut ws: Vec<String> = sym_weights(&out).into_iter().map(|x| x.1).collect();
     ws.sort();
     assert_eq!(ws, ["0.3333333333", "0.3333333333", "0.3333333334"]);
@@ -638,14 +611,15 @@ fn weights_of_thirds_add_up_to_one() {
     // (price-weighted: 1/6, 1/3, 1/2), adding up to exactly 1.
     for decimals in 1..=20u32 {
         for m in ["cw", "pw", "ew"] {
-            let out = ok(&[
+            let out = outputs_of_no_panic(idx().args([
                 "weights",
                 "-m",
                 m,
                 "--decimals",
                 &decimals.to_string(),
                 &thirds,
-            ]);
+            ]))
+            .0;
             let rows = weights_rows(&out);
             let sum: Decimal = rows.iter().map(|r| r.weight).sum();
             assert_eq!(sum, Decimal::ONE, "{m} at {decimals} decimals:\n{out}");
@@ -676,24 +650,35 @@ fn weights_on_every_date_add_up_to_one_and_shares_are_sums_of_weights() {
         let mut base = vec!["-m".to_string(), method.into(), "-q".into()];
         base.extend(sample_flags());
         // The index dates and constituent counts, from compute.
-        let compute = records(&ok(&[
-            &["compute".to_string()][..],
-            &base[..],
-            std::slice::from_ref(&prices),
-        ]
-        .concat()));
+        let compute = records(
+            &outputs_of_no_panic(
+                idx().args(
+                    [
+                        &["compute".to_string()][..],
+                        &base[..],
+                        std::slice::from_ref(&prices),
+                    ]
+                    .concat(),
+                ),
+            )
+            .0,
+        );
         let index_dates: Vec<String> = compute.iter().map(|r| r["date"].clone()).collect();
         assert_eq!(
             index_dates, dates,
             "{method}: every trading day is an index date"
         );
         // The share of the set, one row per date.
-        let (share_out, share_err) = run(&[
-            &["share".to_string(), "--members".into(), set.join(",")][..],
-            &base[..],
-            std::slice::from_ref(&prices),
-        ]
-        .concat());
+        let (share_out, share_err) = outputs_of_no_panic(
+            idx().args(
+                [
+                    &["share".to_string(), "--members".into(), set.join(",")][..],
+                    &base[..],
+                    std::slice::from_ref(&prices),
+                ]
+                .concat(),
+            ),
+        );
         let shares = records(&share_out);
         assert_eq!(shares.len(), dates.len());
         // -q silences the partial-membership warnings (ZHTL leaves, ZMKE joins).
@@ -709,12 +694,17 @@ fn weights_on_every_date_add_up_to_one_and_shares_are_sums_of_weights() {
                         chunk
                             .iter()
                             .map(|date| {
-                                let out = ok(&[
-                                    &["weights".to_string()][..],
-                                    &base[..],
-                                    &["--date".to_string(), date.clone(), prices.clone()],
-                                ]
-                                .concat());
+                                let out = outputs_of_no_panic(
+                                    idx().args(
+                                        [
+                                            &["weights".to_string()][..],
+                                            &base[..],
+                                            &["--date".to_string(), date.clone(), prices.clone()],
+                                        ]
+                                        .concat(),
+                                    ),
+                                )
+                                .0;
                                 (date.clone(), weights_rows(&out))
                             })
                             .collect::<Vec<_>>()
@@ -784,20 +774,24 @@ fn weights_on_every_date_add_up_to_one_and_shares_are_sums_of_weights() {
 // ---------------------------------------------------------------------------------------------
 
 fn replacement_share(members: &str, extra: &[&str]) -> (String, String) {
-    run(&[
-        &[
-            "share",
-            "-m",
-            "cw",
-            "--members",
-            members,
-            "--constituents",
-            &readme("members.csv"),
-        ][..],
-        extra,
-        &[readme("replacement.csv").as_str()],
-    ]
-    .concat())
+    outputs_of_no_panic(
+        idx().args(
+            [
+                &[
+                    "share",
+                    "-m",
+                    "cw",
+                    "--members",
+                    members,
+                    "--constituents",
+                    &readme("members.csv"),
+                ][..],
+                extra,
+                &[readme("replacement.csv").as_str()],
+            ]
+            .concat(),
+        ),
+    )
 }
 
 /// The shared vector of the replacement case, at 20 decimals: within one unit of the 20th
@@ -853,18 +847,21 @@ fn share_equals_the_sum_of_weights_on_every_date_of_the_replacement() {
         let weights: Vec<Vec<W>> = dates
             .iter()
             .map(|date| {
-                weights_rows(&ok(&[
-                    "weights",
-                    "-m",
-                    "cw",
-                    "--decimals",
-                    decimals,
-                    "--date",
-                    date,
-                    "--constituents",
-                    &members,
-                    &prices,
-                ]))
+                weights_rows(
+                    &outputs_of_no_panic(idx().args([
+                        "weights",
+                        "-m",
+                        "cw",
+                        "--decimals",
+                        decimals,
+                        "--date",
+                        date,
+                        "--constituents",
+                        &members,
+                        &prices,
+                    ]))
+                    .0,
+                )
             })
             .collect();
         for set in ["AAA", "AAA,BBB", "BBB,CCC", "CCC,EEE", "AAA,BBB,CCC,EEE"] {
@@ -895,8 +892,8 @@ fn share_equals_the_sum_of_weights_on_every_date_of_the_replacement() {
 #[test]
 fn share_missing_member_is_an_error_or_with_allow_missing_a_warning() {
     // ZZZ is not in the prices file at all.
-    fails(
-        &[
+    fails_loosely(
+        idx().args([
             "share",
             "-m",
             "cw",
@@ -905,7 +902,7 @@ fn share_missing_member_is_an_error_or_with_allow_missing_a_warning() {
             "--constituents",
             &readme("members.csv"),
             &readme("replacement.csv"),
-        ],
+        ]),
         1,
         &["ZZZ", "--allow-missing"],
     );
@@ -919,8 +916,8 @@ fn share_missing_member_is_an_error_or_with_allow_missing_a_warning() {
     let list = path_str(&dir.path().join("no_ccc.csv"));
     fs::write(&list, "symbol,start,end\nAAA,,\nBBB,,\nEEE,2024-11-08,\n").unwrap();
     let replacement = readme("replacement.csv");
-    fails(
-        &[
+    fails_loosely(
+        idx().args([
             "share",
             "-m",
             "cw",
@@ -929,11 +926,11 @@ fn share_missing_member_is_an_error_or_with_allow_missing_a_warning() {
             "--constituents",
             &list,
             &replacement,
-        ],
+        ]),
         1,
         &["CCC"],
     );
-    let (out, err) = run(&[
+    let (out, err) = outputs_of_no_panic(idx().args([
         "share",
         "-m",
         "cw",
@@ -943,7 +940,7 @@ fn share_missing_member_is_an_error_or_with_allow_missing_a_warning() {
         "--constituents",
         &list,
         &replacement,
-    ]);
+    ]));
     assert!(err.contains("CCC"), "{err}");
     // 2024-11-05 without CCC: AAA 50000 of AAA + BBB = 100000: 0.5.
     assert!(out.contains("2024-11-05,0.5000000000,1\n"), "{out}");
@@ -990,7 +987,7 @@ fn share_members_file_with_and_without_header() {
     ] {
         let file = path_str(&dir.path().join(name));
         fs::write(&file, text).unwrap();
-        let out = ok(&[
+        let out = outputs_of_no_panic(idx().args([
             "share",
             "-m",
             "cw",
@@ -999,21 +996,22 @@ fn share_members_file_with_and_without_header() {
             "--constituents",
             &readme("members.csv"),
             &readme("replacement.csv"),
-        ]);
+        ]))
+        .0;
         assert_eq!(out, expect, "{name}");
     }
     // A file symbol missing from the prices file is an error like --members'.
     let file = path_str(&dir.path().join("bad.txt"));
     fs::write(&file, "AAA\nQQQ\n").unwrap();
-    fails(
-        &[
+    fails_loosely(
+        idx().args([
             "share",
             "-m",
             "cw",
             "--members-file",
             &file,
             &readme("replacement.csv"),
-        ],
+        ]),
         1,
         &["QQQ"],
     );
@@ -1025,7 +1023,7 @@ fn share_members_file_reads_the_symbol_column() {
     let file = path_str(&dir.path().join("m.csv"));
     fs::write(&file, "name,symbol\nFirst,AAA\nSecond,BBB\n").unwrap();
     let (expect, _) = replacement_share("AAA,BBB", &[]);
-    let out = ok(&[
+    let out = outputs_of_no_panic(idx().args([
         "share",
         "-m",
         "cw",
@@ -1034,7 +1032,8 @@ fn share_members_file_reads_the_symbol_column() {
         "--constituents",
         &readme("members.csv"),
         &readme("replacement.csv"),
-    ]);
+    ]))
+    .0;
     assert_eq!(out, expect);
 }
 
@@ -1045,7 +1044,13 @@ fn share_members_file_reads_the_symbol_column() {
 #[test]
 fn relative_of_a_series_against_itself_is_100() {
     // Two columns of one file with identical values.
-    let out = ok(&["relative", "--column", "first,second", &fixture("same.csv")]);
+    let out = outputs_of_no_panic(idx().args([
+        "relative",
+        "--column",
+        "first,second",
+        &fixture("same.csv"),
+    ]))
+    .0;
     assert_eq!(
         out,
         "date,relative\n\
@@ -1055,14 +1060,15 @@ fn relative_of_a_series_against_itself_is_100() {
          2024-02-06,100.00\n\
          2024-02-07,100.00\n"
     );
-    let out = ok(&[
+    let out = outputs_of_no_panic(idx().args([
         "relative",
         "--column",
         "first,second",
         "--decimals",
         "20",
         &fixture("same.csv"),
-    ]);
+    ]))
+    .0;
     for r in records(&out) {
         assert_eq!(d(&r["relative"]), d("100"), "exactly 100: {r:?}");
     }
@@ -1080,14 +1086,14 @@ fn relative_of_a_series_against_itself_is_100() {
     ];
     args.extend(sample_flags());
     args.push(sample("prices.csv"));
-    ok(&args);
-    let out = ok(&["relative", &levels, &levels]);
+    outputs_of_no_panic(idx().args(&args));
+    let out = outputs_of_no_panic(idx().args(["relative", &levels, &levels])).0;
     let rows = records(&out);
     assert_eq!(rows.len(), 312);
     assert!(rows.iter().all(|r| r["relative"] == "100.00"), "{out}");
     // And a method against itself, computed twice from the same data (through a file with the
     // same column twice): 100 everywhere.
-    let out = ok(&["relative", "--column", "level,level", &levels]);
+    let out = outputs_of_no_panic(idx().args(["relative", "--column", "level,level", &levels])).0;
     assert!(records(&out).iter().all(|r| r["relative"] == "100.00"));
 }
 
@@ -1096,33 +1102,36 @@ fn relative_matches_the_shared_vector() {
     // ew 100, 102.5, 106.25 vs cw 1000, 1025, 1000:
     //   100·(102.5/100)/(1025/1000) = 100·1.025/1.025 = 100;
     //   100·(106.25/100)/(1000/1000) = 106.25.
-    let out = ok(&["relative", "--column", "ew,cw", &readme("ew_cw.csv")]);
+    let out =
+        outputs_of_no_panic(idx().args(["relative", "--column", "ew,cw", &readme("ew_cw.csv")])).0;
     assert_eq!(
         out,
         "date,relative\n2024-01-02,100.00\n2024-01-03,100.00\n2024-01-04,106.25\n"
     );
     // The other way round: 100/1.0625 = 94.117647058823…
-    let out = ok(&[
+    let out = outputs_of_no_panic(idx().args([
         "relative",
         "--column",
         "cw,ew",
         "--decimals",
         "6",
         &readme("ew_cw.csv"),
-    ]);
+    ]))
+    .0;
     assert_eq!(
         out,
         "date,relative\n2024-01-02,100.000000\n2024-01-03,100.000000\n2024-01-04,94.117647\n"
     );
     // JSON.
-    let out = ok(&[
+    let out = outputs_of_no_panic(idx().args([
         "relative",
         "--column",
         "ew,cw",
         "--format",
         "json",
         &readme("ew_cw.csv"),
-    ]);
+    ]))
+    .0;
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v.as_array().unwrap().len(), 3);
     assert_eq!(v[2]["date"], "2024-01-04");
@@ -1134,23 +1143,24 @@ fn relative_base_date_rebases() {
     // rebase.csv: a 100, 110, 121; b 200, 200, 210.
     // Default base 2024-01-02: 100; 100·1.1/1 = 110; 100·1.21/1.05 = 115.238095… → 115.24.
     let rebase = fixture("rebase.csv");
-    let out = ok(&["relative", "--column", "a,b", &rebase]);
+    let out = outputs_of_no_panic(idx().args(["relative", "--column", "a,b", &rebase])).0;
     assert_eq!(
         out,
         "date,relative\n2024-01-02,100.00\n2024-01-03,110.00\n2024-01-04,115.24\n"
     );
     // Base 2024-01-03: 100 there; 2024-01-04: 100·(121/110)/(210/200) = 100·1.1/1.05
     // = 104.761904…; like compute's --base-date, the series starts at the base date.
-    let out = ok(&[
+    let out = outputs_of_no_panic(idx().args([
         "relative",
         "--column",
         "a,b",
         "--base-date",
         "2024-01-03",
         &rebase,
-    ]);
+    ]))
+    .0;
     assert_eq!(out, "date,relative\n2024-01-03,100.00\n2024-01-04,104.76\n");
-    let out = ok(&[
+    let out = outputs_of_no_panic(idx().args([
         "relative",
         "--column",
         "a,b",
@@ -1159,18 +1169,19 @@ fn relative_base_date_rebases() {
         "--decimals",
         "10",
         &rebase,
-    ]);
+    ]))
+    .0;
     assert!(out.ends_with("2024-01-04,104.7619047619\n"), "{out}");
     // A base date that is not a common date.
-    fails(
-        &[
+    fails_loosely(
+        idx().args([
             "relative",
             "--column",
             "a,b",
             "--base-date",
             "2024-01-05",
             &rebase,
-        ],
+        ]),
         1,
         &["2024-01-05"],
     );
@@ -1180,15 +1191,15 @@ fn relative_base_date_rebases() {
 /// way to rebase, and an unknown flag is a usage error.
 #[test]
 fn relative_has_no_rebase_date_flag() {
-    fails(
-        &[
+    fails_loosely(
+        idx().args([
             "relative",
             "--column",
             "a,b",
             "--rebase-date",
             "2024-01-03",
             &fixture("rebase.csv"),
-        ],
+        ]),
         2,
         &["--rebase-date"],
     );
@@ -1199,11 +1210,15 @@ fn relative_dates_of_one_series_only() {
     // a.csv: 01-02 100, 01-03 104, 01-04 102, 01-05 108.
     // b.csv: 01-02 50, 01-03 51, 01-05 54, 01-08 55.
     let (a, b) = (fixture("a.csv"), fixture("b.csv"));
-    fails(&["relative", &a, &b], 1, &["2024-01-04", "--common-dates"]);
-    fails(&["relative", &b, &a], 1, &["--common-dates"]);
+    fails_loosely(
+        idx().args(["relative", &a, &b]),
+        1,
+        &["2024-01-04", "--common-dates"],
+    );
+    fails_loosely(idx().args(["relative", &b, &a]), 1, &["--common-dates"]);
     // --common-dates: 01-02, 01-03, 01-05, and a warning for 01-04 and 01-08.
     // 01-03: 100·1.04/1.02 = 101.960784… → 101.96; 01-05: 100·1.08/1.08 = 100.
-    let (out, err) = run(&["relative", "--common-dates", &a, &b]);
+    let (out, err) = outputs_of_no_panic(idx().args(["relative", "--common-dates", &a, &b]));
     assert_eq!(
         out,
         "date,relative\n2024-01-02,100.00\n2024-01-03,101.96\n2024-01-05,100.00\n"
@@ -1214,14 +1229,14 @@ fn relative_dates_of_one_series_only() {
         "{err}"
     );
     // The column names given one per file.
-    let (out2, _) = run(&[
+    let (out2, _) = outputs_of_no_panic(idx().args([
         "relative",
         "--common-dates",
         "--column",
         "level,close",
         &a,
         &b,
-    ]);
+    ]));
     assert_eq!(out2, out);
 }
 
@@ -1240,8 +1255,10 @@ fn relative_of_two_methods_equals_the_compute_pipeline() {
         input.extend(sample_flags());
         input.extend(extra.clone());
         input.push(sample("prices.csv"));
-        let direct = ok(&[&["relative".to_string()][..], &input[..]].concat());
-        let levels = ok(&[&["compute".to_string()][..], &input[..]].concat());
+        let direct =
+            outputs_of_no_panic(idx().args([&["relative".to_string()][..], &input[..]].concat())).0;
+        let levels =
+            outputs_of_no_panic(idx().args([&["compute".to_string()][..], &input[..]].concat())).0;
         let piped = idx()
             .args(["relative", "--column", columns])
             .write_stdin(levels)
@@ -1265,23 +1282,27 @@ fn relative_needs_exactly_two_series() {
     let three = TempDir::new().unwrap();
     let f3 = path_str(&three.path().join("three.csv"));
     fs::write(&f3, "date,x,y,z\n2024-01-02,1,2,3\n2024-01-03,2,3,4\n").unwrap();
-    fails(&["relative", &f3], 2, &["3"]);
-    fails(&["relative", "--column", "x,y,z", &f3], 2, &[]);
-    fails(&["relative", "--column", "first", &same], 2, &[]);
-    fails(&["relative", &a], 2, &["1"]);
+    fails_loosely(idx().args(["relative", &f3]), 2, &["3"]);
+    fails_loosely(idx().args(["relative", "--column", "x,y,z", &f3]), 2, &[]);
+    fails_loosely(idx().args(["relative", "--column", "first", &same]), 2, &[]);
+    fails_loosely(idx().args(["relative", &a]), 2, &["1"]);
     // Two files: one of them with two level columns and no --column.
-    fails(&["relative", &same, &a], 2, &["--column"]);
+    fails_loosely(idx().args(["relative", &same, &a]), 2, &["--column"]);
     // More than one column per file.
-    fails(
-        &["relative", "--column", "level,level,level", &a, &a],
+    fails_loosely(
+        idx().args(["relative", "--column", "level,level,level", &a, &a]),
         2,
         &[],
     );
     // --method with one or three methods.
     let p = sample("prices.csv");
-    fails(&["relative", "-m", "cw", "-q", &p], 2, &["two methods"]);
-    fails(
-        &["relative", "-m", "cw,pw,ew", "-q", &p],
+    fails_loosely(
+        idx().args(["relative", "-m", "cw", "-q", &p]),
+        2,
+        &["two methods"],
+    );
+    fails_loosely(
+        idx().args(["relative", "-m", "cw,pw,ew", "-q", &p]),
         2,
         &["two methods"],
     );
@@ -1315,24 +1336,38 @@ fn group_index_over_a_single_group_equals_the_whole_index() {
     input.extend(sample_flags());
     // One method: the group's column is the level column.
     for method in ["pw", "cw", "ew"] {
-        let whole = records(&ok(&[
-            &["compute".to_string(), "-m".into(), method.into()][..],
-            &input[..],
-            std::slice::from_ref(&all),
-        ]
-        .concat()));
-        let (h, rows) = table(&ok(&[
-            &[
-                "compute".to_string(),
-                "-m".into(),
-                method.into(),
-                "--group-by".into(),
-                "group".into(),
-            ][..],
-            &input[..],
-            std::slice::from_ref(&all),
-        ]
-        .concat()));
+        let whole = records(
+            &outputs_of_no_panic(
+                idx().args(
+                    [
+                        &["compute".to_string(), "-m".into(), method.into()][..],
+                        &input[..],
+                        std::slice::from_ref(&all),
+                    ]
+                    .concat(),
+                ),
+            )
+            .0,
+        );
+        let (h, rows) = table(
+            &outputs_of_no_panic(
+                idx().args(
+                    [
+                        &[
+                            "compute".to_string(),
+                            "-m".into(),
+                            method.into(),
+                            "--group-by".into(),
+                            "group".into(),
+                        ][..],
+                        &input[..],
+                        std::slice::from_ref(&all),
+                    ]
+                    .concat(),
+                ),
+            )
+            .0,
+        );
         assert_eq!(h, ["date", "All"]);
         assert_eq!(rows.len(), whole.len());
         for (r, w) in rows.iter().zip(&whole) {
@@ -1357,8 +1392,8 @@ fn group_index_over_a_single_group_equals_the_whole_index() {
         a.push(all.clone());
         a
     };
-    let whole = ok(&args(false));
-    let grouped = ok(&args(true));
+    let whole = outputs_of_no_panic(idx().args(args(false))).0;
+    let grouped = outputs_of_no_panic(idx().args(args(true))).0;
     let (wh, wrows) = table(&whole);
     let (gh, grows) = table(&grouped);
     assert_eq!(
@@ -1399,7 +1434,9 @@ fn group_indices_each_keep_their_own_continuity() {
     //   G2: (50 + 25)/2 = 37.5; 05-02 80/2 = 40; 05-03 40 (BBB enters: 100/2.5);
     //       05-06 40 · (22 + 55 + 30)/100 = 42.8
     let groups = fixture("groups.csv");
-    let out = ok(&["compute", "-m", "cw,pw", "--group-by", "group", &groups]);
+    let out =
+        outputs_of_no_panic(idx().args(["compute", "-m", "cw,pw", "--group-by", "group", &groups]))
+            .0;
     assert_eq!(
         out,
         "date,G1:cap-weighted,G1:price-weighted,G2:cap-weighted,G2:price-weighted\n\
@@ -1408,7 +1445,7 @@ fn group_indices_each_keep_their_own_continuity() {
          2024-05-03,103.33,15.50,108.33,40.00\n\
          2024-05-06,112.73,16.91,113.43,42.80\n"
     );
-    let out = ok(&[
+    let out = outputs_of_no_panic(idx().args([
         "compute",
         "-m",
         "cw",
@@ -1417,7 +1454,8 @@ fn group_indices_each_keep_their_own_continuity() {
         "--decimals",
         "6",
         &groups,
-    ]);
+    ]))
+    .0;
     assert_eq!(
         out,
         "date,G1,G2\n\
@@ -1427,7 +1465,7 @@ fn group_indices_each_keep_their_own_continuity() {
          2024-05-06,112.727273,113.431373\n"
     );
     // --from/--to apply to the group table too.
-    let out = ok(&[
+    let out = outputs_of_no_panic(idx().args([
         "compute",
         "-m",
         "cw",
@@ -1436,14 +1474,15 @@ fn group_indices_each_keep_their_own_continuity() {
         "--from",
         "2024-05-03",
         &groups,
-    ]);
+    ]))
+    .0;
     assert_eq!(
         out,
         "date,G1,G2\n2024-05-03,103.33,108.33\n2024-05-06,112.73,113.43\n"
     );
     // And --by group in weights sees BBB in its new group: 05-06 cap weights of 10100:
     // AAA 1200 (G1) = 0.1188118812 (0.11881188118…); G2 8900/10100 = 0.8811881188…
-    let out = ok(&["weights", "-m", "cw", "--by", "group", &groups]);
+    let out = outputs_of_no_panic(idx().args(["weights", "-m", "cw", "--by", "group", &groups])).0;
     assert_eq!(
         out,
         "date,rank,group,constituents,weight,cumulative\n\
@@ -1455,8 +1494,8 @@ fn group_indices_each_keep_their_own_continuity() {
 #[test]
 fn group_by_refuses_given_divisors() {
     let groups = fixture("groups.csv");
-    fails(
-        &[
+    fails_loosely(
+        idx().args([
             "compute",
             "-m",
             "cw",
@@ -1465,15 +1504,15 @@ fn group_by_refuses_given_divisors() {
             "--divisor",
             "30",
             &groups,
-        ],
+        ]),
         2,
         &["--group-by"],
     );
     let dir = TempDir::new().unwrap();
     let divisors = path_str(&dir.path().join("divisors.csv"));
     fs::write(&divisors, "date,divisor\n2024-05-01,90\n").unwrap();
-    fails(
-        &[
+    fails_loosely(
+        idx().args([
             "compute",
             "-m",
             "pw",
@@ -1482,7 +1521,7 @@ fn group_by_refuses_given_divisors() {
             "--divisors",
             &divisors,
             &groups,
-        ],
+        ]),
         2,
         &["--group-by"],
     );
@@ -1490,27 +1529,27 @@ fn group_by_refuses_given_divisors() {
 
 #[test]
 fn group_by_a_missing_column_names_the_columns_found() {
-    fails(
-        &[
+    fails_loosely(
+        idx().args([
             "compute",
             "-m",
             "cw",
             "--group-by",
             "sector",
             &fixture("groups.csv"),
-        ],
+        ]),
         1,
         &["sector", "date, symbol, price, shares, group"],
     );
-    fails(
-        &[
+    fails_loosely(
+        idx().args([
             "weights",
             "-m",
             "cw",
             "--by",
             "sector",
             &fixture("groups.csv"),
-        ],
+        ]),
         1,
         &["sector", "date, symbol, price, shares, group"],
     );
@@ -1558,7 +1597,7 @@ fn snapshot_cap_weights_are_market_cap_shares() {
         assert_eq!((c[0], c[1], c[2]), ("2024-11-29", sym, price));
         assert!((d(c[3]) * d(price) - d(cap)).abs() < d("0.000001"), "{l}");
     }
-    let out = ok(&["weights", "-m", "cw", &prices]);
+    let out = outputs_of_no_panic(idx().args(["weights", "-m", "cw", &prices])).0;
     let rows = weights_rows(&out);
     assert_eq!(rows.len(), 12);
     // Ranked as by market cap (the constant is in descending order).
@@ -1584,7 +1623,9 @@ fn snapshot_cap_weights_are_market_cap_shares() {
         "{out}"
     );
     // Also at the finest output, 20 decimals.
-    let fine = weights_rows(&ok(&["weights", "-m", "cw", "--decimals", "20", &prices]));
+    let fine = weights_rows(
+        &outputs_of_no_panic(idx().args(["weights", "-m", "cw", "--decimals", "20", &prices])).0,
+    );
     for r in &fine {
         let expect = snapshot_ratio(&r.symbol);
         assert!(
@@ -1597,14 +1638,23 @@ fn snapshot_cap_weights_are_market_cap_shares() {
 #[test]
 fn snapshot_share_of_a_subset_is_the_sum_of_its_ratios() {
     let prices = fixture("sp500_2024-11-29.csv");
-    let weights = weights_rows(&ok(&["weights", "-m", "cw", &prices]));
+    let weights =
+        weights_rows(&outputs_of_no_panic(idx().args(["weights", "-m", "cw", &prices])).0);
     for set in [
         // The Magnificent Seven without Alphabet (two share classes): 0.7841 of these twelve.
         vec!["AAPL", "MSFT", "NVDA", "AMZN", "META", "TSLA"],
         vec!["JPM", "V", "UNH"],
         vec!["LLY"],
     ] {
-        let out = ok(&["share", "-m", "cw", "--members", &set.join(","), &prices]);
+        let out = outputs_of_no_panic(idx().args([
+            "share",
+            "-m",
+            "cw",
+            "--members",
+            &set.join(","),
+            &prices,
+        ]))
+        .0;
         let rows = records(&out);
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0]["date"], "2024-11-29");
@@ -1625,7 +1675,7 @@ fn snapshot_share_of_a_subset_is_the_sum_of_its_ratios() {
     }
     // The six: (3587432775680 + 3148374343680 + 3385742589952 + 2185963372544 + 1436937093120
     // + 1107984384000) / 18942051745792 = 14852434558976 / 18942051745792 = 0.78409851…
-    let out = ok(&[
+    let out = outputs_of_no_panic(idx().args([
         "share",
         "-m",
         "cw",
@@ -1634,7 +1684,8 @@ fn snapshot_share_of_a_subset_is_the_sum_of_its_ratios() {
         "--decimals",
         "8",
         &prices,
-    ]);
+    ]))
+    .0;
     let share = d(&records(&out)[0]["share"]);
     assert!((share - d("0.78409851")).abs() <= ulp(8), "{out}");
 }
@@ -1645,7 +1696,7 @@ fn snapshot_share_of_a_subset_is_the_sum_of_its_ratios() {
 
 #[test]
 fn quiet_silences_the_warnings_of_share_and_relative() {
-    let (_, err) = run(&[
+    let (_, err) = outputs_of_no_panic(idx().args([
         "share",
         "-q",
         "-m",
@@ -1654,14 +1705,14 @@ fn quiet_silences_the_warnings_of_share_and_relative() {
         "AAA,ZZZ,EEE",
         "--allow-missing",
         &readme("replacement.csv"),
-    ]);
+    ]));
     assert_eq!(err, "");
-    let (_, err) = run(&[
+    let (_, err) = outputs_of_no_panic(idx().args([
         "relative",
         "-q",
         "--common-dates",
         &fixture("a.csv"),
         &fixture("b.csv"),
-    ]);
+    ]));
     assert_eq!(err, "");
 }

@@ -4,56 +4,9 @@
 
 use assert_cmd::Command;
 use chrono::Datelike;
-use std::fs;
-use std::path::{Path, PathBuf};
-use tempfile::TempDir;
 
-const BIN: &str = env!("CARGO_BIN_EXE_idx");
-
-fn idx() -> Command {
-    Command::new(BIN)
-}
-
-/// A scratch directory; commands run inside it so messages name files as given.
-struct Scratch {
-    dir: TempDir,
-}
-
-impl Scratch {
-    fn with(files: &[(&str, &str)]) -> Self {
-        let s = Scratch {
-            dir: TempDir::new().expect("temp dir"),
-        };
-        for (name, text) in files {
-            fs::write(s.path().join(name), text).expect("write fixture");
-        }
-        s
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn cmd(&self) -> Command {
-        let mut c = idx();
-        c.current_dir(self.path());
-        c
-    }
-
-    fn read(&self, name: &str) -> Vec<u8> {
-        fs::read(self.path().join(name)).expect("output file")
-    }
-
-    /// The files in the directory (to check that a failed run leaves nothing behind).
-    fn listing(&self) -> Vec<String> {
-        let mut v: Vec<String> = fs::read_dir(self.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        v.sort();
-        v
-    }
-}
+mod common;
+use common::{fails, idx, repo, Scratch};
 
 /// Runs `cmd`, asserts success and no output on stderr; returns stdout.
 fn succeeds(cmd: &mut Command) -> Vec<u8> {
@@ -66,35 +19,6 @@ fn succeeds(cmd: &mut Command) -> Vec<u8> {
     );
     assert!(stderr.is_empty(), "unexpected stderr:\n{stderr}");
     out.stdout
-}
-
-/// Runs `cmd`, asserts exit `code`, an empty stdout and that stderr holds every needle (and a
-/// hint); returns stderr.
-fn fails(cmd: &mut Command, code: i32, needles: &[&str]) -> String {
-    let out = cmd.output().expect("idx runs");
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert_eq!(
-        out.status.code(),
-        Some(code),
-        "wrong exit status; stderr:\n{stderr}"
-    );
-    assert!(out.stdout.is_empty(), "stdout should be empty on failure");
-    assert!(!stderr.contains("panicked"), "idx panicked:\n{stderr}");
-    assert!(
-        stderr.starts_with("error"),
-        "stderr should start with an error:\n{stderr}"
-    );
-    if code == 1 {
-        assert!(stderr.contains("\n  hint: "), "no hint:\n{stderr}");
-    }
-    for n in needles {
-        assert!(stderr.contains(n), "stderr lacks {n:?}:\n{stderr}");
-    }
-    stderr
-}
-
-fn repo_file(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -370,10 +294,10 @@ fn rebase_starts_every_series_at_the_value() {
 fn compute_output_from_stdin_charts_its_levels_only() {
     let levels = idx()
         .args(["compute", "-m", "pw,cw,ew", "-q", "--actions"])
-        .arg(repo_file("data/actions.csv"))
+        .arg(repo("data/actions.csv"))
         .arg("--constituents")
-        .arg(repo_file("data/constituents.csv"))
-        .arg(repo_file("data/prices.csv"))
+        .arg(repo("data/constituents.csv"))
+        .arg(repo("data/prices.csv"))
         .output()
         .unwrap();
     assert!(levels.status.success());

@@ -4,40 +4,9 @@
 
 use assert_cmd::Command;
 use std::fs;
-use std::path::Path;
-use tempfile::TempDir;
 
-const BIN: &str = env!("CARGO_BIN_EXE_idx");
-const HEADER: &str = "file,line,date,symbol,severity,kind,message,hint\n";
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Runs `idx` in `dir`; returns (exit code, stdout, stderr) and checks that it did not panic.
-fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(BIN)
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("idx runs");
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert!(!stderr.contains("panicked"), "idx panicked:\n{stderr}");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).expect("UTF-8"),
-        stderr,
-    )
-}
-
-/// A temporary directory holding `files`.
-fn dir_with(files: &[(&str, &str)]) -> TempDir {
-    let dir = TempDir::new().unwrap();
-    for (name, text) in files {
-        fs::write(dir.path().join(name), text).unwrap();
-    }
-    dir
-}
+mod common;
+use common::{root, run_lossy, Scratch, BIN, CHECK_HEADER};
 
 /// Weekdays from 2024-01-01, as ISO dates.
 fn weekdays(n: usize) -> Vec<String> {
@@ -116,7 +85,7 @@ fn kinds(stdout: &str) -> Vec<String> {
 
 #[test]
 fn sample_data_without_actions_shows_its_two_splits_and_the_halt() {
-    let (code, out, err) = run(root(), &["check", "data/prices.csv"]);
+    let (code, out, err) = run_lossy(root(), &["check", "data/prices.csv"]);
     assert_eq!(code, 0, "{err}");
     let f = findings(&out);
     assert_eq!(
@@ -140,7 +109,7 @@ fn s5(a: &str, b: &str, c: &str, d: &str, e: &str) -> (String, String, String, S
 
 #[test]
 fn sample_data_with_its_actions_leaves_only_the_halt() {
-    let (code, out, _) = run(
+    let (code, out, _) = run_lossy(
         root(),
         &["check", "--actions", "data/actions.csv", "data/prices.csv"],
     );
@@ -150,7 +119,7 @@ fn sample_data_with_its_actions_leaves_only_the_halt() {
 
 #[test]
 fn real_excerpt_finds_the_mrk_bad_print_and_the_incomplete_bhf_row() {
-    let (code, out, _) = run(
+    let (code, out, _) = run_lossy(
         &root().join("tests/malformed"),
         &[
             "check",
@@ -189,7 +158,7 @@ fn real_sp500_file_known_bad_rows_and_no_flood() {
         return;
     }
     let t = std::time::Instant::now();
-    let (code, out, _) = run(
+    let (code, out, _) = run_lossy(
         root(),
         &["check", "--symbol-col", "Name", file.to_str().unwrap()],
     );
@@ -228,8 +197,8 @@ fn row_errors_are_all_listed_with_their_lines_and_exit_1() {
                 2024-01-02,GGG,5\n\
                 2024-01-02,,5,100\n\
                 2024-01-02,HHH,5,\n";
-    let dir = dir_with(&[("p.csv", text)]);
-    let (code, out, err) = run(dir.path(), &["check", "p.csv"]);
+    let dir = Scratch::with(&[("p.csv", text)]);
+    let (code, out, err) = run_lossy(dir.path(), &["check", "p.csv"]);
     assert_eq!(code, 1);
     assert_eq!(
         err,
@@ -269,8 +238,8 @@ fn an_unrecorded_split_is_reported_with_the_action_to_add() {
         ("AAA", walk(n, 50.0, 1), vec![1000; n]),
         ("BBB", b.clone(), vec![2000; n]),
     ]);
-    let dir = dir_with(&[("p.csv", &text)]);
-    let (code, out, _) = run(dir.path(), &["check", "p.csv"]);
+    let dir = Scratch::with(&[("p.csv", &text)]);
+    let (code, out, _) = run_lossy(dir.path(), &["check", "p.csv"]);
     assert_eq!(code, 0);
     let date = &weekdays(n)[25];
     assert_eq!(
@@ -285,7 +254,7 @@ fn an_unrecorded_split_is_reported_with_the_action_to_add() {
     // With the action, the price move is explained, but the share count should follow it.
     let actions = format!("date,symbol,action,value\n{date},BBB,split,2\n");
     fs::write(dir.path().join("a.csv"), actions).unwrap();
-    let (code, out, _) = run(dir.path(), &["check", "--actions", "a.csv", "p.csv"]);
+    let (code, out, _) = run_lossy(dir.path(), &["check", "--actions", "a.csv", "p.csv"]);
     assert_eq!(code, 0);
     assert_eq!(
         findings(&out),
@@ -302,8 +271,8 @@ fn an_unrecorded_split_is_reported_with_the_action_to_add() {
         ("BBB", b.clone(), q),
     ]);
     fs::write(dir.path().join("p.csv"), fixed).unwrap();
-    let (code, out, _) = run(dir.path(), &["check", "--actions", "a.csv", "p.csv"]);
-    assert_eq!((code, out.as_str()), (0, HEADER));
+    let (code, out, _) = run_lossy(dir.path(), &["check", "--actions", "a.csv", "p.csv"]);
+    assert_eq!((code, out.as_str()), (0, CHECK_HEADER));
     fs::write(dir.path().join("p.csv"), &text).unwrap();
 
     // With a wrong value, the rest of the move is reported.
@@ -312,7 +281,7 @@ fn an_unrecorded_split_is_reported_with_the_action_to_add() {
         format!("date,symbol,action,value\n{date},BBB,split,0.5\n"),
     )
     .unwrap();
-    let (_, out, _) = run(dir.path(), &["check", "--actions", "a.csv", "p.csv"]);
+    let (_, out, _) = run_lossy(dir.path(), &["check", "--actions", "a.csv", "p.csv"]);
     assert_eq!(kinds(&out), vec!["split"]);
     assert!(out.contains(
         "after the split action on line 2 of a.csv (value 0.5), the price ratio is still"
@@ -330,8 +299,8 @@ fn a_split_whose_shares_change_inversely_is_found_even_for_three_for_two() {
         q[i] = 1_500_000;
     }
     let text = prices(&[("AAA", p.clone(), q)]);
-    let dir = dir_with(&[("p.csv", &text)]);
-    let (_, out, _) = run(dir.path(), &["check", "p.csv"]);
+    let dir = Scratch::with(&[("p.csv", &text)]);
+    let (_, out, _) = run_lossy(dir.path(), &["check", "p.csv"]);
     assert_eq!(kinds(&out), vec!["split"]);
     assert!(out.contains(
         "as after a 3-for-2 split, and the share count changes inversely, 1000000 to 1500000"
@@ -344,8 +313,8 @@ fn a_split_whose_shares_change_inversely_is_found_even_for_three_for_two() {
         .map(|l| l.rsplit_once(',').unwrap().0.to_string() + "\n")
         .collect::<String>();
     fs::write(dir.path().join("p.csv"), text).unwrap();
-    let (_, out, _) = run(dir.path(), &["check", "p.csv"]);
-    assert_eq!(out, HEADER);
+    let (_, out, _) = run_lossy(dir.path(), &["check", "p.csv"]);
+    assert_eq!(out, CHECK_HEADER);
 }
 
 #[test]
@@ -353,14 +322,14 @@ fn a_split_action_on_split_adjusted_prices_is_reported() {
     let n = 20;
     let text = prices(&[("AAA", walk(n, 50.0, 4), vec![1000; n])]);
     let date = &weekdays(n)[10];
-    let dir = dir_with(&[
+    let dir = Scratch::with(&[
         ("p.csv", &text),
         (
             "a.csv",
             &format!("date,symbol,action,value\n{date},AAA,split,4\n"),
         ),
     ]);
-    let (code, out, _) = run(dir.path(), &["check", "--actions", "a.csv", "p.csv"]);
+    let (code, out, _) = run_lossy(dir.path(), &["check", "--actions", "a.csv", "p.csv"]);
     assert_eq!(code, 0);
     // One finding, in the actions file: not also a price move, nor a share count that does
     // not follow the split.
@@ -379,19 +348,19 @@ fn actions_without_a_price_row_are_errors_in_the_actions_file() {
     let n = 5;
     let text = prices(&[("AAA", walk(n, 50.0, 4), vec![1000; n])]);
     let date = &weekdays(n)[2];
-    let dir = dir_with(&[
+    let dir = Scratch::with(&[
         ("p.csv", &text),
         (
             "a.csv",
             &format!("date,symbol,action,value\n{date},ZZZ,dividend,1\n"),
         ),
     ]);
-    let (code, out, _) = run(dir.path(), &["check", "--actions", "a.csv", "p.csv"]);
+    let (code, out, _) = run_lossy(dir.path(), &["check", "--actions", "a.csv", "p.csv"]);
     assert_eq!(code, 1);
     assert_eq!(
         out,
         format!(
-            "{HEADER}a.csv,2,{date},ZZZ,error,action,\"action for ZZZ on {date}, but the prices \
+            "{CHECK_HEADER}a.csv,2,{date},ZZZ,error,action,\"action for ZZZ on {date}, but the prices \
              have no row for it on that date\",an action is effective at the open of a date the \
              symbol trades: fix its date or symbol\n"
         )
@@ -408,8 +377,8 @@ fn a_bad_print_that_reverses_is_an_outlier_and_a_lasting_move_is_not() {
         *p = (*p * 0.8 * 100.0).round() / 100.0; // a lasting 20% fall
     }
     let text = prices(&[("AAA", a, vec![1; n]), ("BBB", b, vec![1; n])]);
-    let dir = dir_with(&[("p.csv", &text)]);
-    let (code, out, _) = run(dir.path(), &["check", "p.csv"]);
+    let dir = Scratch::with(&[("p.csv", &text)]);
+    let (code, out, _) = run_lossy(dir.path(), &["check", "p.csv"]);
     assert_eq!(code, 0);
     let d = weekdays(n);
     assert_eq!(
@@ -439,9 +408,9 @@ fn gaps_stale_prices_and_share_jumps() {
         ("BBB", b, vec![1000; n]),
         ("CCC", walk(n, 20.0, 9), q),
     ]);
-    let dir = dir_with(&[("p.csv", &text)]);
+    let dir = Scratch::with(&[("p.csv", &text)]);
     let d = weekdays(n);
-    let (code, out, _) = run(dir.path(), &["check", "p.csv"]);
+    let (code, out, _) = run_lossy(dir.path(), &["check", "p.csv"]);
     assert_eq!(code, 0);
     assert_eq!(
         findings(&out),
@@ -463,10 +432,10 @@ fn gaps_stale_prices_and_share_jumps() {
 
     // --stale-days 7 is longer than the run; 0 turns the check off.
     for days in ["7", "0"] {
-        let (_, out, _) = run(dir.path(), &["check", "--stale-days", days, "p.csv"]);
+        let (_, out, _) = run_lossy(dir.path(), &["check", "--stale-days", days, "p.csv"]);
         assert!(!kinds(&out).contains(&"stale".to_string()), "{days}");
     }
-    let (code, _, err) = run(dir.path(), &["check", "--stale-days", "1", "p.csv"]);
+    let (code, _, err) = run_lossy(dir.path(), &["check", "--stale-days", "1", "p.csv"]);
     assert_eq!(code, 2, "{err}");
 
     // A --shares file that gives the new count from that date is the same jump.
@@ -475,18 +444,18 @@ fn gaps_stale_prices_and_share_jumps() {
         format!("symbol,shares,date\nCCC,1000,\nCCC,1500,{}\n", d[20]),
     )
     .unwrap();
-    let (_, out, _) = run(dir.path(), &["check", "--shares", "s.csv", "p.csv"]);
+    let (_, out, _) = run_lossy(dir.path(), &["check", "--shares", "s.csv", "p.csv"]);
     assert!(kinds(&out).contains(&"shares_jump".to_string()));
 }
 
 #[test]
 fn a_shares_file_covers_empty_share_cells() {
     let text = "date,symbol,price,shares\n2024-01-02,AAA,10,\n2024-01-03,AAA,11,\n";
-    let dir = dir_with(&[("p.csv", text), ("s.csv", "symbol,shares\nAAA,500\n")]);
-    let (_, out, _) = run(dir.path(), &["check", "p.csv"]);
+    let dir = Scratch::with(&[("p.csv", text), ("s.csv", "symbol,shares\nAAA,500\n")]);
+    let (_, out, _) = run_lossy(dir.path(), &["check", "p.csv"]);
     assert_eq!(kinds(&out), vec!["missing_shares", "missing_shares"]);
-    let (code, out, _) = run(dir.path(), &["check", "--shares", "s.csv", "p.csv"]);
-    assert_eq!((code, out.as_str()), (0, HEADER));
+    let (code, out, _) = run_lossy(dir.path(), &["check", "--shares", "s.csv", "p.csv"]);
+    assert_eq!((code, out.as_str()), (0, CHECK_HEADER));
 }
 
 #[test]
@@ -498,8 +467,8 @@ fn rows_out_of_order_are_reported_once_each_and_a_descending_file_is_fine() {
                 2024-01-04,AAA,10.3\n\
                 2024-01-05,AAA,10.4\n\
                 2024-01-08,AAA,10.5\n";
-    let dir = dir_with(&[("p.csv", text)]);
-    let (_, out, _) = run(dir.path(), &["check", "p.csv"]);
+    let dir = Scratch::with(&[("p.csv", text)]);
+    let (_, out, _) = run_lossy(dir.path(), &["check", "p.csv"]);
     assert_eq!(
         findings(&out),
         vec![s5("5", "2024-01-04", "AAA", "warning", "out_of_order")]
@@ -510,8 +479,8 @@ fn rows_out_of_order_are_reported_once_each_and_a_descending_file_is_fine() {
     let descending =
         "date,symbol,price\n2024-01-05,AAA,10\n2024-01-04,AAA,10.1\n2024-01-03,AAA,10.2\n";
     fs::write(dir.path().join("p.csv"), descending).unwrap();
-    let (_, out, _) = run(dir.path(), &["check", "p.csv"]);
-    assert_eq!(out, HEADER);
+    let (_, out, _) = run_lossy(dir.path(), &["check", "p.csv"]);
+    assert_eq!(out, CHECK_HEADER);
 }
 
 #[test]
@@ -528,8 +497,8 @@ fn a_date_with_few_rows_is_one_finding_not_a_gap_for_every_symbol() {
         .iter()
         .map(|(s, p, q)| (s.as_str(), p.clone(), q.clone()))
         .collect();
-    let dir = dir_with(&[("p.csv", &prices(&refs))]);
-    let (_, out, _) = run(dir.path(), &["check", "p.csv"]);
+    let dir = Scratch::with(&[("p.csv", &prices(&refs))]);
+    let (_, out, _) = run_lossy(dir.path(), &["check", "p.csv"]);
     assert_eq!(
         findings(&out),
         vec![s5("58", &weekdays(n)[7], "", "warning", "sparse_date")]
@@ -546,8 +515,8 @@ const SMALL: &str =
 
 #[test]
 fn formats_table_json_markdown_and_csv() {
-    let dir = dir_with(&[("p.csv", SMALL)]);
-    let (code, table, _) = run(dir.path(), &["check", "--format", "table", "p.csv"]);
+    let dir = Scratch::with(&[("p.csv", SMALL)]);
+    let (code, table, _) = run_lossy(dir.path(), &["check", "--format", "table", "p.csv"]);
     assert_eq!(code, 1);
     assert_eq!(
         table,
@@ -556,61 +525,61 @@ fn formats_table_json_markdown_and_csv() {
          \n\
          p.csv: 1 error and 0 warnings (3 rows, 1 symbols, 3 dates): bad_price 1\n"
     );
-    let (_, json, _) = run(dir.path(), &["check", "--format", "json", "p.csv"]);
+    let (_, json, _) = run_lossy(dir.path(), &["check", "--format", "json", "p.csv"]);
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(v[0]["line"], serde_json::json!(3));
     assert_eq!(v[0]["kind"], "bad_price");
     assert_eq!(v[0]["severity"], "error");
     assert_eq!(v[0]["symbol"], "AAA");
-    let (_, md, _) = run(dir.path(), &["check", "--format", "markdown", "p.csv"]);
+    let (_, md, _) = run_lossy(dir.path(), &["check", "--format", "markdown", "p.csv"]);
     assert!(md.starts_with("### Findings\n\n| file "));
     assert!(
         md.ends_with("p.csv: 1 error and 0 warnings (3 rows, 1 symbols, 3 dates): bad_price 1\n")
     );
     // Piped, the default is CSV.
-    let (_, csv, _) = run(dir.path(), &["check", "p.csv"]);
-    assert!(csv.starts_with(HEADER));
+    let (_, csv, _) = run_lossy(dir.path(), &["check", "p.csv"]);
+    assert!(csv.starts_with(CHECK_HEADER));
 
-    let clean = dir_with(&[("p.csv", "date,symbol,price\n2024-01-02,AAA,10\n")]);
-    let (code, table, _) = run(clean.path(), &["check", "--format", "table", "p.csv"]);
+    let clean = Scratch::with(&[("p.csv", "date,symbol,price\n2024-01-02,AAA,10\n")]);
+    let (code, table, _) = run_lossy(clean.path(), &["check", "--format", "table", "p.csv"]);
     assert_eq!(
         (code, table.as_str()),
         (0, "p.csv: no findings (1 rows, 1 symbols, 1 dates)\n")
     );
-    let (_, json, _) = run(clean.path(), &["check", "--format", "json", "p.csv"]);
+    let (_, json, _) = run_lossy(clean.path(), &["check", "--format", "json", "p.csv"]);
     assert_eq!(json, "[]\n");
 }
 
 #[test]
 fn strict_fails_on_warnings_and_output_files_are_written_either_way() {
     let text = "date,symbol,price,shares\n2024-01-02,AAA,10,\n";
-    let dir = dir_with(&[("p.csv", text)]);
-    let (code, _, err) = run(dir.path(), &["check", "p.csv"]);
+    let dir = Scratch::with(&[("p.csv", text)]);
+    let (code, _, err) = run_lossy(dir.path(), &["check", "p.csv"]);
     assert_eq!((code, err.as_str()), (0, ""));
-    let (code, out, err) = run(dir.path(), &["check", "--strict", "-o", "f.csv", "p.csv"]);
+    let (code, out, err) = run_lossy(dir.path(), &["check", "--strict", "-o", "f.csv", "p.csv"]);
     assert_eq!(code, 1);
     assert_eq!(out, "");
     assert!(err.starts_with("error: p.csv: 1 warning found and --strict is set (listed in f.csv)"));
     let written = fs::read_to_string(dir.path().join("f.csv")).unwrap();
-    assert!(written.starts_with(HEADER) && written.contains("missing_shares"));
+    assert!(written.starts_with(CHECK_HEADER) && written.contains("missing_shares"));
 }
 
 #[test]
 fn fatal_problems_exit_1_with_nothing_on_stdout() {
-    let dir = dir_with(&[("p.csv", "date,ticker,last\n2024-01-02,AAA,10\n")]);
-    let (code, out, err) = run(dir.path(), &["check", "p.csv"]);
+    let dir = Scratch::with(&[("p.csv", "date,ticker,last\n2024-01-02,AAA,10\n")]);
+    let (code, out, err) = run_lossy(dir.path(), &["check", "p.csv"]);
     assert_eq!((code, out.as_str()), (1, ""));
     assert!(err.contains("p.csv, line 1: missing required column 'price' or 'close'"));
-    let (code, out, _) = run(dir.path(), &["check", "--price-col", "last", "p.csv"]);
-    assert_eq!((code, out.as_str()), (0, HEADER));
-    let (code, out, err) = run(dir.path(), &["check", "missing.csv"]);
+    let (code, out, _) = run_lossy(dir.path(), &["check", "--price-col", "last", "p.csv"]);
+    assert_eq!((code, out.as_str()), (0, CHECK_HEADER));
+    let (code, out, err) = run_lossy(dir.path(), &["check", "missing.csv"]);
     assert_eq!((code, out.as_str()), (1, ""));
     assert!(err.contains("missing.csv: cannot open the file"));
 }
 
 #[test]
 fn stdin_gives_the_same_findings_as_the_file() {
-    let dir = dir_with(&[("p.csv", SMALL)]);
+    let dir = Scratch::with(&[("p.csv", SMALL)]);
     let out = Command::new(BIN)
         .current_dir(dir.path())
         .args(["check", "-"])
@@ -618,7 +587,7 @@ fn stdin_gives_the_same_findings_as_the_file() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    let (_, from_file, _) = run(dir.path(), &["check", "p.csv"]);
+    let (_, from_file, _) = run_lossy(dir.path(), &["check", "p.csv"]);
     assert_eq!(
         String::from_utf8(out.stdout).unwrap(),
         from_file.replace("p.csv", "<stdin>")
@@ -627,7 +596,7 @@ fn stdin_gives_the_same_findings_as_the_file() {
 
 #[test]
 fn help_lists_the_flags() {
-    let (code, out, _) = run(root(), &["check", "--help"]);
+    let (code, out, _) = run_lossy(root(), &["check", "--help"]);
     assert_eq!(code, 0);
     for flag in [
         "--actions",

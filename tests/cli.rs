@@ -8,137 +8,15 @@ use assert_cmd::Command;
 use rust_decimal::Decimal;
 use std::fs;
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::str::FromStr;
-use tempfile::TempDir;
+
+mod common;
+use common::{data, fails, fails_unhinted, idx, outputs_of, stdout_of, Scratch, BIN};
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------------------
-
-const BIN: &str = env!("CARGO_BIN_EXE_idx");
-
-fn idx() -> Command {
-    Command::new(BIN)
-}
-
-/// `tests/data/<case>`.
-fn data(case: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests")
-        .join("data")
-        .join(case)
-}
-
-/// Runs `cmd`, asserts exit 0 and no panic, returns stdout.
-fn stdout_of(cmd: &mut Command) -> String {
-    let out = cmd.output().expect("idx runs");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success(),
-        "idx failed with {:?}:\n{stderr}",
-        out.status
-    );
-    assert!(!stderr.contains("panicked"), "idx panicked:\n{stderr}");
-    String::from_utf8(out.stdout).expect("stdout is UTF-8")
-}
-
-/// Runs `cmd`, asserts exit 0, returns (stdout, stderr).
-fn outputs_of(cmd: &mut Command) -> (String, String) {
-    let out = cmd.output().expect("idx runs");
-    let stderr = String::from_utf8(out.stderr).expect("stderr is UTF-8");
-    assert!(
-        out.status.success(),
-        "idx failed with {:?}:\n{stderr}",
-        out.status
-    );
-    (String::from_utf8(out.stdout).expect("UTF-8"), stderr)
-}
-
-/// Runs `cmd`, asserts exit `code`, an empty stdout, no panic and that stderr contains every
-/// one of `needles`; returns stderr.
-fn fails(cmd: &mut Command, code: i32, needles: &[&str]) -> String {
-    let stderr = fails_unhinted(cmd, code, needles);
-    if code == 1 {
-        // Every data error also says what to do.
-        assert!(stderr.contains("\n  hint: "), "no hint:\n{stderr}");
-    }
-    stderr
-}
-
-/// [`fails`] without requiring a hint (write errors have none).
-fn fails_unhinted(cmd: &mut Command, code: i32, needles: &[&str]) -> String {
-    let out = cmd.output().expect("idx runs");
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert_eq!(
-        out.status.code(),
-        Some(code),
-        "wrong exit status; stderr:\n{stderr}"
-    );
-    assert!(
-        out.stdout.is_empty(),
-        "stdout should be empty on failure, got:\n{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
-    assert!(!stderr.contains("panicked"), "idx panicked:\n{stderr}");
-    assert!(
-        stderr.starts_with("error"),
-        "stderr should start with an error:\n{stderr}"
-    );
-    for n in needles {
-        assert!(stderr.contains(n), "stderr lacks {n:?}:\n{stderr}");
-    }
-    stderr
-}
-
-/// A scratch directory holding input files; commands run inside it so messages name the files
-/// exactly as given.
-struct Scratch {
-    dir: TempDir,
-}
-
-impl Scratch {
-    fn new() -> Self {
-        Scratch {
-            dir: TempDir::new().expect("temp dir"),
-        }
-    }
-
-    fn with(files: &[(&str, &str)]) -> Self {
-        let s = Scratch::new();
-        for (name, text) in files {
-            s.write(name, text);
-        }
-        s
-    }
-
-    fn write(&self, name: &str, text: &str) -> PathBuf {
-        let p = self.dir.path().join(name);
-        fs::write(&p, text).expect("write fixture");
-        p
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn cmd(&self) -> Command {
-        let mut c = idx();
-        c.current_dir(self.dir.path());
-        c
-    }
-
-    /// Names of the files in the directory, sorted.
-    fn listing(&self) -> Vec<String> {
-        let mut v: Vec<String> = fs::read_dir(self.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        v.sort();
-        v
-    }
-}
 
 /// The data lines of a CSV text (without the header), and the header.
 fn split_csv(text: &str) -> (&str, Vec<&str>) {

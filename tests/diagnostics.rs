@@ -6,11 +6,10 @@
 #![cfg(unix)]
 
 use std::fs;
-use std::path::Path;
 use std::process::{Command, Output, Stdio};
-use tempfile::TempDir;
 
-const BIN: &str = env!("CARGO_BIN_EXE_idx");
+mod common;
+use common::{std_command, Scratch};
 
 /// B has no price on 2024-01-03 and is carried: one warning on stderr.
 /// pw: 01-02 (10+20)/2 = 15; 01-03 (12+20)/2 = 16; 01-04 (12+21)/2 = 16.5.
@@ -39,18 +38,9 @@ const BAD_ARGS: &[&str] = &["compute", "-m", "pw", "bad.csv"];
 const BAD_ERROR: &str = "error: bad.csv, line 3, column 'price': the price must be greater \
                          than 0 (value: \"-5\")\n  hint: fix the price or remove the row\n";
 
-fn scratch() -> TempDir {
-    let dir = TempDir::new().unwrap();
-    for (name, text) in [("p.csv", PRICES), ("m.csv", MEMBERS), ("bad.csv", BAD)] {
-        fs::write(dir.path().join(name), text).unwrap();
-    }
-    dir
-}
-
-fn idx(dir: &Path, args: &[&str]) -> Command {
-    let mut c = Command::new(BIN);
-    c.current_dir(dir).args(args).stdin(Stdio::null());
-    c
+/// A scratch directory holding PRICES (p.csv), MEMBERS (m.csv) and BAD (bad.csv).
+fn scratch() -> Scratch {
+    Scratch::with(&[("p.csv", PRICES), ("m.csv", MEMBERS), ("bad.csv", BAD)])
 }
 
 fn dev_full() -> Stdio {
@@ -88,11 +78,11 @@ fn run_broken(mut cmd: Command, how: Stderr) -> Output {
 #[test]
 fn the_fixtures_warn_and_fail_as_expected_with_a_working_stderr() {
     let dir = scratch();
-    let out = idx(dir.path(), WARN_ARGS).output().unwrap();
+    let out = std_command(dir.path(), WARN_ARGS).output().unwrap();
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(String::from_utf8_lossy(&out.stdout), LEVELS);
     assert_eq!(String::from_utf8_lossy(&out.stderr), WARNING);
-    let out = idx(dir.path(), BAD_ARGS).output().unwrap();
+    let out = std_command(dir.path(), BAD_ARGS).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(out.stdout, b"");
     assert_eq!(String::from_utf8_lossy(&out.stderr), BAD_ERROR);
@@ -104,7 +94,7 @@ fn a_warning_that_cannot_be_written_does_not_stop_the_output_file() {
         let dir = scratch();
         let mut args = WARN_ARGS.to_vec();
         args.extend(["-o", "out.csv"]);
-        let out = run_broken(idx(dir.path(), &args), how);
+        let out = run_broken(std_command(dir.path(), &args), how);
         assert_eq!(out.status.code(), Some(0), "{how:?}: {out:?}");
         assert_eq!(out.stdout, b"", "{how:?}");
         assert_eq!(
@@ -119,7 +109,7 @@ fn a_warning_that_cannot_be_written_does_not_stop_the_output_file() {
 fn a_warning_that_cannot_be_written_does_not_stop_stdout() {
     for how in BROKEN {
         let dir = scratch();
-        let out = run_broken(idx(dir.path(), WARN_ARGS), how);
+        let out = run_broken(std_command(dir.path(), WARN_ARGS), how);
         assert_eq!(out.status.code(), Some(0), "{how:?}: {out:?}");
         assert_eq!(String::from_utf8_lossy(&out.stdout), LEVELS, "{how:?}");
     }
@@ -130,7 +120,7 @@ fn a_data_error_that_cannot_be_reported_still_exits_1() {
     for how in BROKEN {
         let dir = scratch();
         let out = run_broken(
-            idx(dir.path(), &[BAD_ARGS, &["-o", "out.csv"]].concat()),
+            std_command(dir.path(), &[BAD_ARGS, &["-o", "out.csv"]].concat()),
             how,
         );
         assert_eq!(out.status.code(), Some(1), "{how:?}: {out:?}");
@@ -150,7 +140,7 @@ fn check_findings_listed_on_a_broken_stderr_still_fail_compute_check() {
     )
     .unwrap();
     let args = ["compute", "-m", "pw", "--check", "split.csv"];
-    let out = idx(dir.path(), &args).output().unwrap();
+    let out = std_command(dir.path(), &args).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -162,7 +152,7 @@ fn check_findings_listed_on_a_broken_stderr_still_fail_compute_check() {
         "{err}"
     );
     for how in BROKEN {
-        let out = run_broken(idx(dir.path(), &args), how);
+        let out = run_broken(std_command(dir.path(), &args), how);
         assert_eq!(out.status.code(), Some(1), "{how:?}: {out:?}");
         assert_eq!(out.stdout, b"", "{how:?}");
     }
@@ -175,12 +165,12 @@ fn a_write_error_with_stderr_broken_too_still_exits_1() {
         let dir = scratch();
         let mut args = WARN_ARGS.to_vec();
         args.extend(["-o", "/dev/full"]);
-        let out = run_broken(idx(dir.path(), &args), how);
+        let out = run_broken(std_command(dir.path(), &args), how);
         assert_eq!(out.status.code(), Some(1), "{how:?}: {out:?}");
     }
     // stdout and stderr both /dev/full.
     let dir = scratch();
-    let out = idx(dir.path(), WARN_ARGS)
+    let out = std_command(dir.path(), WARN_ARGS)
         .stdout(dev_full())
         .stderr(dev_full())
         .status()
@@ -194,13 +184,13 @@ fn clap_usage_errors_and_help_cannot_panic() {
     for how in BROKEN {
         // A usage error printed by clap to a broken stderr: still exit 2.
         let out = run_broken(
-            idx(dir.path(), &["compute", "--no-such-flag", "p.csv"]),
+            std_command(dir.path(), &["compute", "--no-such-flag", "p.csv"]),
             how,
         );
         assert_eq!(out.status.code(), Some(2), "{how:?}: {out:?}");
         // A usage error of idx's own.
         let out = run_broken(
-            idx(
+            std_command(
                 dir.path(),
                 &["compute", "-m", "cw", "--rebalance", "daily", "p.csv"],
             ),
@@ -210,7 +200,7 @@ fn clap_usage_errors_and_help_cannot_panic() {
     }
     // Help and version to a full stdout: exit 0 as with a closed pipe (nothing to report).
     for args in [&["--help"][..], &["compute", "--help"], &["--version"]] {
-        let out = idx(dir.path(), args)
+        let out = std_command(dir.path(), args)
             .stdout(dev_full())
             .stderr(Stdio::piped())
             .output()

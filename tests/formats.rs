@@ -2,25 +2,14 @@
 //! separators, exponents, a byte-order mark, CRLF, quoted fields, wide files, skipped bad rows,
 //! and the same output from a file and from stdin. Expected levels are worked out by hand.
 
-use assert_cmd::Command;
 use std::fs;
-use tempfile::TempDir;
 
-fn idx() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_idx"))
-}
+mod common;
+use common::{idx, outputs_of_lossy, path_str, Scratch};
 
-fn write(dir: &TempDir, name: &str, bytes: &[u8]) -> String {
-    let p = dir.path().join(name);
-    fs::write(&p, bytes).unwrap();
-    p.display().to_string()
-}
-
-fn ok(cmd: &mut Command) -> (String, String) {
-    let out = cmd.output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert!(out.status.success(), "failed: {stderr}");
-    (String::from_utf8(out.stdout).unwrap(), stderr)
+/// Writes `bytes` to `name` in `dir`; returns its path as an argument.
+fn write(dir: &Scratch, name: &str, bytes: &[u8]) -> String {
+    path_str(&dir.write(name, bytes))
 }
 
 /// Two stocks, cap-weighted: 2500·100 + 1200·200 = 490000 → 100; then 2550·100 + 1212·200 =
@@ -29,7 +18,7 @@ const TWO_STOCKS: &str = "date,level,divisor,constituents\n\
                           2024-01-04,100.00,4900,2\n2024-01-05,101.51,4900,2\n";
 
 /// A Japanese file in Shift_JIS (cp932), with Japanese headers and CRLF line ends.
-fn shift_jis_file(dir: &TempDir) -> String {
+fn shift_jis_file(dir: &Scratch) -> String {
     let text = "日付,銘柄コード,終値,発行済株式数\r\n2024-01-04,7203,2500,100\r\n\
                 2024-01-04,8306,1200,200\r\n2024-01-05,7203,2550,100\r\n2024-01-05,8306,1212,200\r\n";
     // Encode by hand-picked bytes: the headers in Shift_JIS.
@@ -38,7 +27,7 @@ fn shift_jis_file(dir: &TempDir) -> String {
     write(dir, "sjis.csv", &bytes)
 }
 
-fn column_map(dir: &TempDir) -> String {
+fn column_map(dir: &Scratch) -> String {
     write(
         dir,
         "map.csv",
@@ -48,11 +37,12 @@ fn column_map(dir: &TempDir) -> String {
 
 #[test]
 fn shift_jis_is_detected_read_explicitly_and_from_stdin() {
-    let dir = TempDir::new().unwrap();
+    let dir = Scratch::new();
     let (file, map) = (shift_jis_file(&dir), column_map(&dir));
-    let (auto, _) = ok(idx().args(["compute", "-m", "cw", "--column-map", &map, &file]));
+    let (auto, _) =
+        outputs_of_lossy(idx().args(["compute", "-m", "cw", "--column-map", &map, &file]));
     assert_eq!(auto, TWO_STOCKS);
-    let (explicit, _) = ok(idx().args([
+    let (explicit, _) = outputs_of_lossy(idx().args([
         "compute",
         "-m",
         "cw",
@@ -63,9 +53,11 @@ fn shift_jis_is_detected_read_explicitly_and_from_stdin() {
         &file,
     ]));
     assert_eq!(explicit, TWO_STOCKS);
-    let (piped, _) = ok(idx()
-        .args(["compute", "-m", "cw", "--column-map", &map, "-"])
-        .write_stdin(fs::read(&file).unwrap()));
+    let (piped, _) = outputs_of_lossy(
+        idx()
+            .args(["compute", "-m", "cw", "--column-map", &map, "-"])
+            .write_stdin(fs::read(&file).unwrap()),
+    );
     assert_eq!(piped, TWO_STOCKS);
     // Read as UTF-8, the headers do not match: the error lists what it found.
     let out = idx()
@@ -86,7 +78,7 @@ fn shift_jis_is_detected_read_explicitly_and_from_stdin() {
 
 #[test]
 fn a_column_map_names_unknown_columns_as_errors() {
-    let dir = TempDir::new().unwrap();
+    let dir = Scratch::new();
     let map = write(&dir, "map.csv", b"column,alias\nticker_name,Name\n");
     let prices = write(&dir, "p.csv", b"date,symbol,price\n2024-01-02,A,1\n");
     let out = idx()
@@ -101,7 +93,7 @@ fn a_column_map_names_unknown_columns_as_errors() {
 
 #[test]
 fn thousands_separators_only_with_the_flag_and_exponents_always() {
-    let dir = TempDir::new().unwrap();
+    let dir = Scratch::new();
     // 1,234.50 × 1e3 = 1234500 → 100; 1,300.00 × 1000 = 1300000 → 105.3058… → 105.31.
     let p = write(
         &dir,
@@ -117,7 +109,7 @@ fn thousands_separators_only_with_the_flag_and_exponents_always() {
             && err.contains("--thousands"),
         "{err}"
     );
-    let (levels, _) = ok(idx().args(["compute", "-m", "cw", "--thousands", ",", &p]));
+    let (levels, _) = outputs_of_lossy(idx().args(["compute", "-m", "cw", "--thousands", ",", &p]));
     assert_eq!(
         levels,
         "date,level,divisor,constituents\n2024-01-04,100.00,12345,1\n2024-01-05,105.31,12345,1\n"
@@ -126,7 +118,7 @@ fn thousands_separators_only_with_the_flag_and_exponents_always() {
 
 #[test]
 fn bad_rows_fail_or_are_skipped_and_counted() {
-    let dir = TempDir::new().unwrap();
+    let dir = Scratch::new();
     let p = write(
         &dir,
         "p.csv",
@@ -138,7 +130,8 @@ fn bad_rows_fail_or_are_skipped_and_counted() {
     assert!(out.stdout.is_empty());
     assert!(String::from_utf8_lossy(&out.stderr).contains("p.csv, line 3, column 'price'"));
     // Skipped: only A remains, 10 → 11 → 12.
-    let (levels, err) = ok(idx().args(["compute", "-m", "pw", "--skip-bad-rows", &p]));
+    let (levels, err) =
+        outputs_of_lossy(idx().args(["compute", "-m", "pw", "--skip-bad-rows", &p]));
     assert_eq!(
         levels,
         "date,level,divisor,constituents\n2024-01-04,10.00,1,1\n2024-01-05,11.00,1,1\n2024-01-06,12.00,1,1\n"
@@ -151,7 +144,7 @@ fn bad_rows_fail_or_are_skipped_and_counted() {
 
 #[test]
 fn a_byte_order_mark_crlf_and_quoted_fields_are_read_as_usual() {
-    let dir = TempDir::new().unwrap();
+    let dir = Scratch::new();
     let plain = write(
         &dir,
         "plain.csv",
@@ -163,8 +156,8 @@ fn a_byte_order_mark_crlf_and_quoted_fields_are_read_as_usual() {
         b"\xEF\xBB\xBF\"date\",\"symbol\",\"price\"\r\n\"2024-01-02\",\"A\",\"10\"\r\n\
           2024-01-02,\"B\",30\r\n2024-01-03,A,\" 11 \"\r\n2024-01-03,B,31\r\n",
     );
-    let (a, _) = ok(idx().args(["compute", "-m", "pw", &plain]));
-    let (b, _) = ok(idx().args(["compute", "-m", "pw", &messy]));
+    let (a, _) = outputs_of_lossy(idx().args(["compute", "-m", "pw", &plain]));
+    let (b, _) = outputs_of_lossy(idx().args(["compute", "-m", "pw", &messy]));
     // (10 + 30) / 2 = 20, then 20 · 42 / 40 = 21.
     assert_eq!(
         a,
@@ -175,7 +168,7 @@ fn a_byte_order_mark_crlf_and_quoted_fields_are_read_as_usual() {
 
 #[test]
 fn wide_files_have_one_price_column_per_symbol() {
-    let dir = TempDir::new().unwrap();
+    let dir = Scratch::new();
     let wide = write(
         &dir,
         "wide.csv",
@@ -183,7 +176,7 @@ fn wide_files_have_one_price_column_per_symbol() {
     );
     // Price-weighted: (10 + 20)/2 = 15; CCC enters at its first close: 15 · 32/30 = 16,
     // divisor 62/16 = 3.875; BBB leaves: 16 · 43/41 = 16.780… , divisor 43/16.780… = 2.5625.
-    let (pw, _) = ok(idx().args(["compute", "-m", "pw", "--wide", &wide]));
+    let (pw, _) = outputs_of_lossy(idx().args(["compute", "-m", "pw", "--wide", &wide]));
     assert_eq!(
         pw,
         "date,level,divisor,constituents\n2024-01-02,15.00,2,2\n2024-01-03,16.00,3.875,3\n\
@@ -196,7 +189,7 @@ fn wide_files_have_one_price_column_per_symbol() {
         b"date,symbol,price\n2024-01-02,AAA,10\n2024-01-02,BBB,20\n2024-01-03,AAA,11\n\
           2024-01-03,BBB,21\n2024-01-03,CCC,30\n2024-01-04,AAA,12\n2024-01-04,CCC,31\n",
     );
-    let (from_long, _) = ok(idx().args(["compute", "-m", "pw", &long]));
+    let (from_long, _) = outputs_of_lossy(idx().args(["compute", "-m", "pw", &long]));
     assert_eq!(pw, from_long);
     // Cap-weighted needs --shares.
     let out = idx()
@@ -211,7 +204,8 @@ fn wide_files_have_one_price_column_per_symbol() {
         b"symbol,shares\nAAA,100\nBBB,50\nCCC,10\n",
     );
     // 10·100 + 20·50 = 2000 → 100; 11·100 + 21·50 = 2150 → 107.5 (CCC enters at its close).
-    let (cw, _) = ok(idx().args(["compute", "-m", "cw", "--wide", "--shares", &shares, &wide]));
+    let (cw, _) =
+        outputs_of_lossy(idx().args(["compute", "-m", "cw", "--wide", "--shares", &shares, &wide]));
     assert!(cw.starts_with(
         "date,level,divisor,constituents\n2024-01-02,100.00,20,2\n2024-01-03,107.50,"
     ));
@@ -233,19 +227,21 @@ fn a_file_and_stdin_give_the_same_output() {
         "--constituents",
         "data/constituents.csv",
     ];
-    let (from_file, _) = ok(idx().current_dir(root).args(flags).arg(&prices));
-    let (from_stdin, _) = ok(idx()
-        .current_dir(root)
-        .args(flags)
-        .arg("-")
-        .write_stdin(fs::read(&prices).unwrap()));
+    let (from_file, _) = outputs_of_lossy(idx().current_dir(root).args(flags).arg(&prices));
+    let (from_stdin, _) = outputs_of_lossy(
+        idx()
+            .current_dir(root)
+            .args(flags)
+            .arg("-")
+            .write_stdin(fs::read(&prices).unwrap()),
+    );
     assert_eq!(from_file, from_stdin);
     assert_eq!(from_file.lines().count(), 313);
 }
 
 #[test]
 fn bytes_that_are_neither_utf8_nor_shift_jis_are_an_error_with_their_line() {
-    let dir = TempDir::new().unwrap();
+    let dir = Scratch::new();
     let p = write(
         &dir,
         "p.csv",
@@ -262,13 +258,13 @@ fn bytes_that_are_neither_utf8_nor_shift_jis_are_an_error_with_their_line() {
 
 #[test]
 fn compute_check_refuses_input_with_findings_and_accepts_clean_input() {
-    let dir = TempDir::new().unwrap();
+    let dir = Scratch::new();
     let clean = write(
         &dir,
         "clean.csv",
         b"date,symbol,price,shares\n2024-01-02,A,10,100\n2024-01-03,A,11,100\n2024-01-04,A,12,100\n",
     );
-    let (levels, _) = ok(idx().args(["compute", "-m", "cw", "--check", &clean]));
+    let (levels, _) = outputs_of_lossy(idx().args(["compute", "-m", "cw", "--check", &clean]));
     // 10·100/10 = 100 → 110 → 120.
     assert_eq!(
         levels,
@@ -301,7 +297,7 @@ fn compute_check_refuses_input_with_findings_and_accepts_clean_input() {
 /// record's line before the \n of the previous one).
 #[test]
 fn errors_in_crlf_files_name_the_right_line() {
-    let dir = TempDir::new().unwrap();
+    let dir = Scratch::new();
     let p = write(
         &dir,
         "p.csv",
@@ -332,7 +328,7 @@ fn errors_in_crlf_files_name_the_right_line() {
 
 #[test]
 fn wide_files_are_checked_with_their_own_lines() {
-    let dir = TempDir::new().unwrap();
+    let dir = Scratch::new();
     let wide = write(
         &dir,
         "wide.csv",
@@ -396,7 +392,7 @@ fn compute_check_chart_and_members_files_read_quirky_files_alike() {
     ];
     // Each form in a directory of its own, under the same name, so that messages match too.
     let output = |bytes: &[u8], args: &[&str]| {
-        let dir = TempDir::new().unwrap();
+        let dir = Scratch::new();
         fs::write(dir.path().join("p.csv"), bytes).unwrap();
         let out = idx()
             .current_dir(dir.path())

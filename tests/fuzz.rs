@@ -40,6 +40,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+mod common;
+use common::{corpus, root};
+
 /// Inputs of the smoke run (`cargo test`): about 4 s in a debug build.
 const SMOKE_INPUTS: u64 = 120;
 
@@ -720,14 +723,6 @@ fn widen(d: &[u8]) -> Option<Vec<u8>> {
         out.push('\n');
     }
     Some(out.into_bytes())
-}
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn corpus() -> PathBuf {
-    root().join("tests").join("malformed")
 }
 
 /// The seed files: (path, contents).

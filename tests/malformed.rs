@@ -18,16 +18,10 @@
 
 use assert_cmd::Command;
 use std::fs;
-use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-const BIN: &str = env!("CARGO_BIN_EXE_idx");
-
-fn corpus() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests")
-        .join("malformed")
-}
+mod common;
+use common::{corpus, BIN};
 
 #[derive(Debug, serde::Deserialize)]
 struct Case {

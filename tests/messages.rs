@@ -4,44 +4,9 @@
 
 use assert_cmd::Command;
 use std::fs;
-use tempfile::TempDir;
 
-const BIN: &str = env!("CARGO_BIN_EXE_idx");
-
-/// A scratch directory; commands run inside it so messages name the files as given.
-struct Scratch(TempDir);
-
-impl Scratch {
-    fn with(files: &[(&str, &[u8])]) -> Self {
-        let s = Scratch(TempDir::new().expect("temp dir"));
-        for (name, bytes) in files {
-            fs::write(s.0.path().join(name), bytes).expect("write fixture");
-        }
-        s
-    }
-
-    fn cmd(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(BIN);
-        c.current_dir(self.0.path()).args(args);
-        c
-    }
-
-    /// Runs idx with `args`: (exit code, stdout, stderr).
-    fn run(&self, args: &[&str]) -> (i32, String, String) {
-        outcome(&mut self.cmd(args))
-    }
-}
-
-fn outcome(cmd: &mut Command) -> (i32, String, String) {
-    let out = cmd.output().expect("idx runs");
-    let stderr = String::from_utf8(out.stderr).expect("stderr is UTF-8");
-    assert!(!stderr.contains("panicked"), "idx panicked:\n{stderr}");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).expect("stdout is UTF-8"),
-        stderr,
-    )
-}
+mod common;
+use common::{outcome, Scratch, BIN, CHECK_HEADER};
 
 const PRICES: &[u8] = b"date,symbol,price
 2024-01-02,AAA,10.00
@@ -49,8 +14,6 @@ const PRICES: &[u8] = b"date,symbol,price
 2024-01-03,AAA,11.00
 2024-01-03,BBB,21.00
 ";
-
-const CHECK_HEADER: &str = "file,line,date,symbol,severity,kind,message,hint\n";
 
 // ---------------------------------------------------------------------------------------------
 // 4a: long values are cut
@@ -60,7 +23,7 @@ const CHECK_HEADER: &str = "file,line,date,symbol,severity,kind,message,hint\n";
 fn a_10_mb_cell_is_quoted_in_80_characters_with_its_length() {
     let cell = "A".repeat(10 << 20);
     let file = format!("date,symbol,price\n2024-01-02,AAA,1\n2024-01-02,BBB,{cell}\n");
-    let s = Scratch::with(&[("p.csv", file.as_bytes())]);
+    let s = Scratch::with_bytes(&[("p.csv", file.as_bytes())]);
     let shown = format!("\"{}…\" [10485760 bytes]", "A".repeat(80));
     let (code, stdout, stderr) = s.run(&["compute", "-m", "pw", "p.csv"]);
     assert_eq!((code, stdout.as_str()), (1, ""));
@@ -91,7 +54,7 @@ fn long_values_are_cut_on_a_character_boundary_in_auxiliary_files_too() {
     // 100 three-byte characters: 80 are shown, the length is in bytes.
     let kind = "合".repeat(100);
     let actions = format!("date,symbol,action,value\n2024-01-03,AAA,{kind},2\n");
-    let s = Scratch::with(&[("p.csv", PRICES), ("a.csv", actions.as_bytes())]);
+    let s = Scratch::with_bytes(&[("p.csv", PRICES), ("a.csv", actions.as_bytes())]);
     let (code, _, stderr) = s.run(&["compute", "-m", "pw", "--actions", "a.csv", "p.csv"]);
     assert_eq!(code, 1);
     assert_eq!(
@@ -110,7 +73,7 @@ fn long_values_are_cut_on_a_character_boundary_in_auxiliary_files_too() {
 
 #[test]
 fn control_bytes_in_a_header_are_escaped_in_columns_found() {
-    let s = Scratch::with(&[("p.csv", b"date,sym\x00bol,pri\x1b[2Jce\n2024-01-02,AAA,1\n")]);
+    let s = Scratch::with_bytes(&[("p.csv", b"date,sym\x00bol,pri\x1b[2Jce\n2024-01-02,AAA,1\n")]);
     let expected = "error: p.csv, line 1: missing required column 'symbol' or 'ticker' or \
                     'code'\n  hint: rename the column in the header, or name it with \
                     --symbol-col (columns found: date, sym\\0bol, pri\\u{1b}[2Jce)\n";
@@ -132,7 +95,7 @@ fn control_bytes_in_a_header_are_escaped_in_columns_found() {
 #[test]
 fn control_bytes_in_a_column_name_are_escaped_where_the_column_is_named() {
     // A wide file's symbol column with a BEL in its name, and a bad price in it.
-    let s = Scratch::with(&[("w.csv", b"date,AA\x07A\n2024-01-02,x\n")]);
+    let s = Scratch::with_bytes(&[("w.csv", b"date,AA\x07A\n2024-01-02,x\n")]);
     let (code, _, stderr) = s.run(&["compute", "-m", "pw", "--wide", "w.csv"]);
     assert_eq!(code, 1);
     assert_eq!(
@@ -142,7 +105,7 @@ fn control_bytes_in_a_column_name_are_escaped_where_the_column_is_named() {
          --thousands , (--skip-bad-rows skips such rows)\n"
     );
     // The same name in a duplicate's message (the symbols of a wide file are its headers).
-    let s = Scratch::with(&[("w.csv", b"date,AA\x07A\n2024-01-02,1\n2024-01-02,2\n")]);
+    let s = Scratch::with_bytes(&[("w.csv", b"date,AA\x07A\n2024-01-02,1\n2024-01-02,2\n")]);
     let (code, _, stderr) = s.run(&["compute", "-m", "pw", "--wide", "w.csv"]);
     assert_eq!(code, 1);
     assert_eq!(
@@ -151,7 +114,7 @@ fn control_bytes_in_a_column_name_are_escaped_where_the_column_is_named() {
          hint: keep one row per symbol and date\n"
     );
     // A level file's header, and a value with a NUL in it.
-    let s = Scratch::with(&[(
+    let s = Scratch::with_bytes(&[(
         "l.csv",
         b"date,lev\x00el\n2024-01-02,100\n2024-01-03,1\x002\n",
     )]);
@@ -191,7 +154,7 @@ fn utf16_error(file: &str, form: &str, converted: &str) -> String {
 #[test]
 fn utf16_prices_files_are_refused_with_a_hint_whatever_their_byte_order() {
     let text = std::str::from_utf8(PRICES).unwrap();
-    let s = Scratch::with(&[
+    let s = Scratch::with_bytes(&[
         ("le.csv", &utf16(text, false, true)),
         ("be.csv", &utf16(text, true, true)),
         ("le_nobom.csv", &utf16(text, false, false)),
@@ -221,7 +184,8 @@ fn utf16_prices_files_are_refused_with_a_hint_whatever_their_byte_order() {
     }
     // On stdin the hint names no file.
     let (code, _, stderr) = outcome(
-        s.cmd(&["compute", "-m", "pw"])
+        s.cmd()
+            .args(["compute", "-m", "pw"])
             .write_stdin(utf16(text, false, true)),
     );
     assert_eq!(code, 1);
@@ -234,7 +198,7 @@ fn utf16_prices_files_are_refused_with_a_hint_whatever_their_byte_order() {
 
 #[test]
 fn utf16_auxiliary_and_level_files_are_refused_the_same_way() {
-    let s = Scratch::with(&[
+    let s = Scratch::with_bytes(&[
         ("p.csv", PRICES),
         (
             "a.csv",
@@ -308,7 +272,7 @@ fn utf16_auxiliary_and_level_files_are_refused_the_same_way() {
 fn check_wide_duplicates_name_each_rows_own_wide_line() {
     // Two rows for 2024-01-03 on lines 3 and 4: the duplicates are on line 4, and the first
     // row of the date is line 3 (the long file's line numbers used to leak into the message).
-    let s = Scratch::with(&[(
+    let s = Scratch::with_bytes(&[(
         "w.csv",
         b"date,AAA,BBB,CCC\n2024-01-02,10,20,30\n2024-01-03,11,21,31\n2024-01-03,11,22,\n",
     )]);
@@ -336,7 +300,7 @@ fn check_wide_duplicates_name_each_rows_own_wide_line() {
 #[test]
 fn check_wide_errors_that_stop_the_reading_name_the_wide_file() {
     // No date can be read: the error names the wide file and its line, not a temporary file.
-    let s = Scratch::with(&[("w.csv", b"date,AAA\n01/02/2024,10\n01/03/2024,11\n")]);
+    let s = Scratch::with_bytes(&[("w.csv", b"date,AAA\n01/02/2024,10\n01/03/2024,11\n")]);
     let (code, _, stderr) = s.run(&["check", "--wide", "w.csv"]);
     assert_eq!(code, 1);
     assert_eq!(
@@ -359,7 +323,7 @@ const SMALL: &[u8] = b"date,symbol,price
 
 #[test]
 fn returns_method_names_the_date_and_method_of_a_level_that_rounds_to_0() {
-    let s = Scratch::with(&[("p.csv", SMALL)]);
+    let s = Scratch::with_bytes(&[("p.csv", SMALL)]);
     let (code, stdout, stderr) = s.run(&["returns", "-m", "pw", "--level-decimals", "0", "p.csv"]);
     assert_eq!((code, stdout.as_str()), (1, ""));
     assert_eq!(
@@ -401,7 +365,7 @@ fn returns_method_names_the_date_and_method_of_a_level_that_rounds_to_0() {
 
 #[test]
 fn relative_method_names_the_date_and_method_of_a_level_that_rounds_to_0() {
-    let s = Scratch::with(&[("p.csv", SMALL)]);
+    let s = Scratch::with_bytes(&[("p.csv", SMALL)]);
     let (code, stdout, stderr) =
         s.run(&["relative", "-m", "pw,ew", "--base-value", "0.001", "p.csv"]);
     assert_eq!((code, stdout.as_str()), (1, ""));
@@ -420,7 +384,7 @@ fn relative_method_names_the_date_and_method_of_a_level_that_rounds_to_0() {
 
 #[test]
 fn a_negative_special_dividend_gets_a_cash_per_share_hint_not_a_split_hint() {
-    let s = Scratch::with(&[
+    let s = Scratch::with_bytes(&[
         ("p.csv", PRICES),
         (
             "sd.csv",

@@ -2,11 +2,8 @@
 //! commands also write aligned text and Markdown; a flag that does not apply to a command is a
 //! usage error (exit 2), never ignored.
 
-use assert_cmd::Command;
-use std::fs;
-use tempfile::TempDir;
-
-const BIN: &str = env!("CARGO_BIN_EXE_idx");
+mod common;
+use common::{outcome_allowing_panics, Scratch};
 
 /// Cap-weighted: 10·300 + 20·100 = 5000 → 100 (divisor 50); 12·300 + 20·100 = 5600 → 112.
 /// Weights on 01-03: 3600/5600 = 0.642857… → 0.643, 2000/5600 = 0.357142… → 0.357.
@@ -18,19 +15,11 @@ date,symbol,price,shares
 2024-01-03,B,20,100
 ";
 
+/// Runs idx with `args` in a fresh directory holding PRICES as p.csv: (exit code, stdout,
+/// stderr).
 fn run(args: &[&str]) -> (i32, String, String) {
-    let dir = TempDir::new().unwrap();
-    fs::write(dir.path().join("p.csv"), PRICES).unwrap();
-    let out = Command::new(BIN)
-        .current_dir(dir.path())
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
+    let s = Scratch::with(&[("p.csv", PRICES)]);
+    outcome_allowing_panics(s.cmd().args(args))
 }
 
 #[test]

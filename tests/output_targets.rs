@@ -9,12 +9,12 @@
 
 use std::fs;
 use std::os::unix::fs::{symlink, FileTypeExt, PermissionsExt};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
-use tempfile::TempDir;
 
-const BIN: &str = env!("CARGO_BIN_EXE_idx");
+mod common;
+use common::{std_command, Scratch};
 
 /// Prices where B has no price on 2024-01-03 (carried, with a warning unless -q).
 /// pw: 01-02 (10+20)/2 = 15; 01-03 (12+20)/2 = 16; 01-04 (12+21)/2 = 16.5.
@@ -56,55 +56,15 @@ date,alpha,beta
 2024-09-30,254.1,108.9
 ";
 
-/// A scratch directory holding the fixtures; commands run inside it.
-struct Scratch {
-    dir: TempDir,
-}
-
-impl Scratch {
-    fn new() -> Self {
-        let s = Scratch {
-            dir: TempDir::new().expect("temp dir"),
-        };
-        for (name, text) in [
-            ("p.csv", PRICES),
-            ("m.csv", MEMBERS),
-            ("three.csv", THREE),
-            ("levels.csv", LEVELS),
-            ("series.csv", SERIES),
-        ] {
-            fs::write(s.path().join(name), text).unwrap();
-        }
-        s
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn join(&self, name: &str) -> PathBuf {
-        self.path().join(name)
-    }
-
-    /// Runs idx here with `args`, stdin empty, stdout and stderr captured.
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(BIN)
-            .current_dir(self.path())
-            .args(args)
-            .stdin(Stdio::null())
-            .output()
-            .expect("idx runs")
-    }
-
-    /// The sorted names in directory `sub` ("" for the scratch directory itself).
-    fn listing(&self, sub: &str) -> Vec<String> {
-        let mut v: Vec<String> = fs::read_dir(self.path().join(sub))
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        v.sort();
-        v
-    }
+/// A scratch directory holding the fixtures above; commands run inside it.
+fn scratch() -> Scratch {
+    Scratch::with(&[
+        ("p.csv", PRICES),
+        ("m.csv", MEMBERS),
+        ("three.csv", THREE),
+        ("levels.csv", LEVELS),
+        ("series.csv", SERIES),
+    ])
 }
 
 /// A command that writes a file: its arguments without `-o`, and how it writes to stdout.
@@ -173,7 +133,7 @@ impl Case {
     fn expected(&self, s: &Scratch) -> Vec<u8> {
         let mut args: Vec<&str> = self.args.to_vec();
         args.extend(self.to_stdout);
-        let out = s.run(&args);
+        let out = s.output(&args);
         assert_eq!(out.status.code(), Some(0), "{}: {out:?}", self.name);
         assert_eq!(String::from_utf8_lossy(&out.stderr), "", "{}", self.name);
         assert!(out.stdout.len() > 50, "{}: {out:?}", self.name);
@@ -204,7 +164,7 @@ fn mkfifo(p: &Path) {
 
 #[test]
 fn the_compute_fixture_gives_the_worked_out_levels() {
-    let s = Scratch::new();
+    let s = scratch();
     assert_eq!(CASES[0].expected(&s), COMPUTE_PW.as_bytes());
 }
 
@@ -214,14 +174,14 @@ fn the_compute_fixture_gives_the_worked_out_levels() {
 
 #[test]
 fn every_command_writes_through_a_relative_link_and_keeps_it() {
-    let s = Scratch::new();
+    let s = scratch();
     fs::create_dir(s.join("sub")).unwrap();
     for case in CASES {
         let expected = case.expected(&s);
         fs::write(s.join("sub/real.out"), "old\n").unwrap();
         let link = format!("{}.link", case.name);
         symlink("sub/real.out", s.join(&link)).unwrap();
-        assert_quiet_success(&s.run(&case.with_output(&link)), case.name);
+        assert_quiet_success(&s.output(&case.with_output(&link)), case.name);
         assert!(is_symlink(&s.join(&link)), "{}: link replaced", case.name);
         assert_eq!(
             fs::read_link(s.join(&link)).unwrap(),
@@ -234,13 +194,13 @@ fn every_command_writes_through_a_relative_link_and_keeps_it() {
             case.name
         );
         // The temporary file was renamed in the target's directory: nothing else is left.
-        assert_eq!(s.listing("sub"), ["real.out"], "{}", case.name);
+        assert_eq!(s.listing_of("sub"), ["real.out"], "{}", case.name);
     }
 }
 
 #[test]
 fn a_chain_of_links_ending_in_an_absolute_one_is_followed() {
-    let s = Scratch::new();
+    let s = scratch();
     let case = &CASES[0];
     fs::create_dir(s.join("data")).unwrap();
     let real = s.join("data/levels.csv");
@@ -248,36 +208,36 @@ fn a_chain_of_links_ending_in_an_absolute_one_is_followed() {
     fs::set_permissions(&real, fs::Permissions::from_mode(0o600)).unwrap();
     symlink(&real, s.join("first")).unwrap(); // absolute
     symlink("first", s.join("second")).unwrap(); // relative, to a link
-    assert_quiet_success(&s.run(&case.with_output("second")), "chain");
+    assert_quiet_success(&s.output(&case.with_output("second")), "chain");
     assert!(is_symlink(&s.join("second")) && is_symlink(&s.join("first")));
     assert_eq!(fs::read_to_string(&real).unwrap(), COMPUTE_PW);
     // The file keeps its permissions, as a replaced file always has.
     let mode = fs::metadata(&real).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600);
-    assert_eq!(s.listing("data"), ["levels.csv"]);
+    assert_eq!(s.listing_of("data"), ["levels.csv"]);
 }
 
 #[test]
 fn a_relative_link_is_read_from_its_own_directory() {
-    let s = Scratch::new();
+    let s = scratch();
     fs::create_dir(s.join("out")).unwrap();
     fs::write(s.join("real.csv"), "old\n").unwrap();
     // out/link -> ../real.csv names <scratch>/real.csv, not ../real.csv from the current
     // directory (which would be outside the scratch directory).
     symlink("../real.csv", s.join("out/link")).unwrap();
-    assert_quiet_success(&s.run(&CASES[0].with_output("out/link")), "relative");
+    assert_quiet_success(&s.output(&CASES[0].with_output("out/link")), "relative");
     assert!(is_symlink(&s.join("out/link")));
     assert_eq!(fs::read_to_string(s.join("real.csv")).unwrap(), COMPUTE_PW);
-    assert_eq!(s.listing("out"), ["link"]);
+    assert_eq!(s.listing_of("out"), ["link"]);
     assert!(!s.path().parent().unwrap().join("real.csv").exists());
 }
 
 #[test]
 fn a_dangling_link_creates_the_file_it_names_if_its_directory_exists() {
-    let s = Scratch::new();
+    let s = scratch();
     fs::create_dir(s.join("new")).unwrap();
     symlink("new/levels.csv", s.join("dangling")).unwrap();
-    assert_quiet_success(&s.run(&CASES[0].with_output("dangling")), "dangling");
+    assert_quiet_success(&s.output(&CASES[0].with_output("dangling")), "dangling");
     assert!(is_symlink(&s.join("dangling")));
     assert_eq!(
         fs::read_to_string(s.join("new/levels.csv")).unwrap(),
@@ -291,7 +251,7 @@ fn a_dangling_link_creates_the_file_it_names_if_its_directory_exists() {
 
     // Into a directory that does not exist: a write error naming the path given.
     symlink("missing/levels.csv", s.join("nowhere")).unwrap();
-    let out = s.run(&CASES[0].with_output("nowhere"));
+    let out = s.output(&CASES[0].with_output("nowhere"));
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(out.stdout, b"");
     let err = String::from_utf8_lossy(&out.stderr);
@@ -302,11 +262,11 @@ fn a_dangling_link_creates_the_file_it_names_if_its_directory_exists() {
 
 #[test]
 fn a_failed_run_leaves_the_link_and_its_file_untouched() {
-    let s = Scratch::new();
+    let s = scratch();
     fs::write(s.join("bad.csv"), "date,symbol,price\n2024-01-02,A,-5\n").unwrap();
     fs::write(s.join("real.csv"), "old\n").unwrap();
     symlink("real.csv", s.join("link")).unwrap();
-    let out = s.run(&["compute", "-m", "pw", "bad.csv", "-o", "link"]);
+    let out = s.output(&["compute", "-m", "pw", "bad.csv", "-o", "link"]);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(fs::read_to_string(s.join("real.csv")).unwrap(), "old\n");
     assert!(is_symlink(&s.join("link")));
@@ -320,7 +280,7 @@ fn a_failed_run_leaves_the_link_and_its_file_untouched() {
         "series.csv",
         "three.csv",
     ];
-    assert_eq!(s.listing(""), before);
+    assert_eq!(s.listing_of(""), before);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -339,9 +299,9 @@ fn dev_leftovers() -> Vec<String> {
 
 #[test]
 fn every_command_writes_to_dev_null_and_leaves_it_a_device() {
-    let s = Scratch::new();
+    let s = scratch();
     for case in CASES {
-        assert_quiet_success(&s.run(&case.with_output("/dev/null")), case.name);
+        assert_quiet_success(&s.output(&case.with_output("/dev/null")), case.name);
         let ft = fs::symlink_metadata("/dev/null").unwrap().file_type();
         assert!(
             ft.is_char_device(),
@@ -353,7 +313,7 @@ fn every_command_writes_to_dev_null_and_leaves_it_a_device() {
     // A link to /dev/null is written through and stays a link.
     symlink("/dev/null", s.join("null.csv")).unwrap();
     assert_quiet_success(
-        &s.run(&CASES[0].with_output("null.csv")),
+        &s.output(&CASES[0].with_output("null.csv")),
         "link to /dev/null",
     );
     assert!(is_symlink(&s.join("null.csv")));
@@ -365,11 +325,11 @@ fn every_command_writes_to_dev_null_and_leaves_it_a_device() {
 
 #[test]
 fn every_command_reports_a_full_device_and_exits_1() {
-    let s = Scratch::new();
+    let s = scratch();
     symlink("/dev/full", s.join("full.csv")).unwrap();
     for case in CASES {
         for target in ["/dev/full", "full.csv"] {
-            let out = s.run(&case.with_output(target));
+            let out = s.output(&case.with_output(target));
             let err = String::from_utf8_lossy(&out.stderr);
             assert_eq!(
                 out.status.code(),
@@ -398,7 +358,7 @@ fn every_command_reports_a_full_device_and_exits_1() {
 
 #[test]
 fn every_command_writes_into_a_fifo_what_it_prints_on_stdout() {
-    let s = Scratch::new();
+    let s = scratch();
     for case in CASES {
         let expected = case.expected(&s);
         let fifo = s.join(&format!("{}.fifo", case.name));
@@ -408,7 +368,7 @@ fn every_command_writes_into_a_fifo_what_it_prints_on_stdout() {
             std::thread::spawn(move || fs::read(fifo).expect("read the FIFO"))
         };
         let name = fifo.file_name().unwrap().to_string_lossy().into_owned();
-        let out = s.run(&case.with_output(&name));
+        let out = s.output(&case.with_output(&name));
         // If idx never opened the FIFO, the reader still waits for a writer: release it.
         let deadline = Instant::now() + Duration::from_secs(10);
         while !reader.is_finished() && Instant::now() < deadline {
@@ -433,10 +393,7 @@ fn every_command_writes_into_a_fifo_what_it_prints_on_stdout() {
 
 /// Runs compute with `-o target` and stdout going to `stdout`.
 fn compute_to(s: &Scratch, target: &str, stdout: Stdio) -> Output {
-    Command::new(BIN)
-        .current_dir(s.path())
-        .args(CASES[0].with_output(target))
-        .stdin(Stdio::null())
+    std_command(s.path(), &CASES[0].with_output(target))
         .stdout(stdout)
         .stderr(Stdio::piped())
         .spawn()
@@ -450,7 +407,7 @@ fn compute_to(s: &Scratch, target: &str, stdout: Stdio) -> Output {
 /// temporary file over the link, as root) cannot damage the system's /dev.
 #[test]
 fn links_to_stdout_like_dev_stdout_write_to_stdout() {
-    let s = Scratch::new();
+    let s = scratch();
     symlink("/proc/self/fd/1", s.join("stdout")).unwrap();
     symlink("stdout", s.join("chained.csv")).unwrap();
     symlink("/proc/self/fd", s.join("fd")).unwrap();
@@ -486,7 +443,7 @@ fn links_to_stdout_like_dev_stdout_write_to_stdout() {
 
 #[test]
 fn a_link_to_stdout_on_a_full_device_is_a_write_error() {
-    let s = Scratch::new();
+    let s = scratch();
     symlink("/proc/self/fd/1", s.join("stdout")).unwrap();
     let full = fs::OpenOptions::new()
         .write(true)
@@ -507,12 +464,12 @@ fn a_link_to_stdout_on_a_full_device_is_a_write_error() {
 
 #[test]
 fn every_command_refuses_a_directory_as_output() {
-    let s = Scratch::new();
+    let s = scratch();
     fs::create_dir(s.join("dir")).unwrap();
     symlink("dir", s.join("dirlink")).unwrap();
     for case in CASES {
         for target in ["dir", "dirlink"] {
-            let out = s.run(&case.with_output(target));
+            let out = s.output(&case.with_output(target));
             assert_eq!(
                 out.status.code(),
                 Some(1),
@@ -530,7 +487,7 @@ fn every_command_refuses_a_directory_as_output() {
                 case.name
             );
         }
-        assert!(s.listing("dir").is_empty(), "{}", case.name);
+        assert!(s.listing_of("dir").is_empty(), "{}", case.name);
         assert!(is_symlink(&s.join("dirlink")));
     }
 }

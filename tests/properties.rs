@@ -22,6 +22,9 @@ use proptest::sample::{select, Index};
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::fmt::Write as _;
 
+mod common;
+use common::{idx, outputs_of_lossy};
+
 const MAX_SYMBOLS: usize = 5;
 const MAX_DATES: usize = 40;
 const CASES: u32 = 64;
@@ -936,7 +939,7 @@ fn file_and_stdin_outputs(data: &Data, o: &Opts) -> (String, String) {
         args.push(path.display().to_string());
     }
     let run = |stdin: bool| {
-        let mut cmd = assert_cmd::Command::new(env!("CARGO_BIN_EXE_idx"));
+        let mut cmd = idx();
         cmd.args(&args);
         if stdin {
             cmd.arg("-").write_stdin(prices.clone());
@@ -944,13 +947,7 @@ fn file_and_stdin_outputs(data: &Data, o: &Opts) -> (String, String) {
             let path = dir.path().join("prices.csv");
             cmd.arg(path);
         }
-        let out = cmd.output().expect("idx runs");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).expect("UTF-8")
+        outputs_of_lossy(&mut cmd).0
     };
     (run(false), run(true))
 }

@@ -14,83 +14,20 @@
 //!
 //! Every expected number is either a published figure or worked out in the comment beside it.
 
-use assert_cmd::Command;
 use rust_decimal::Decimal;
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::str::FromStr;
-use tempfile::TempDir;
+use std::path::PathBuf;
+
+mod common;
+use common::{d, data, fails, idx, sample, stdout_of, Scratch};
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------------------
 
-const BIN: &str = env!("CARGO_BIN_EXE_idx");
-
-fn idx() -> Command {
-    Command::new(BIN)
-}
-
 /// `tests/data/returns/<name>`.
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data/returns")
-        .join(name)
-}
-
-/// `data/<name>` (the sample constituent data).
-fn sample(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("data")
-        .join(name)
-        .display()
-        .to_string()
-}
-
-fn d(s: &str) -> Decimal {
-    Decimal::from_str(s).unwrap_or_else(|e| panic!("{s:?} is not a decimal: {e}"))
-}
-
-/// Runs `cmd`, asserts exit 0 and no panic, returns stdout.
-fn stdout_of(cmd: &mut Command) -> String {
-    let out = cmd.output().expect("idx runs");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success(),
-        "idx failed with {:?}:\n{stderr}",
-        out.status
-    );
-    assert!(!stderr.contains("panicked"), "idx panicked:\n{stderr}");
-    String::from_utf8(out.stdout).expect("stdout is UTF-8")
-}
-
-/// Runs `cmd`, asserts exit `code`, an empty stdout, an error message containing every one of
-/// `needles` (and a hint for data errors); returns stderr.
-fn fails(cmd: &mut Command, code: i32, needles: &[&str]) -> String {
-    let out = cmd.output().expect("idx runs");
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert_eq!(
-        out.status.code(),
-        Some(code),
-        "wrong exit status; stderr:\n{stderr}"
-    );
-    assert!(
-        out.stdout.is_empty(),
-        "stdout should be empty on failure, got:\n{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
-    assert!(!stderr.contains("panicked"), "idx panicked:\n{stderr}");
-    assert!(
-        stderr.starts_with("error"),
-        "stderr should start with an error:\n{stderr}"
-    );
-    if code == 1 {
-        assert!(stderr.contains("\n  hint: "), "no hint:\n{stderr}");
-    }
-    for n in needles {
-        assert!(stderr.contains(n), "stderr lacks {n:?}:\n{stderr}");
-    }
-    stderr
+    data("returns").join(name)
 }
 
 /// One CSV record of the report.
@@ -177,33 +114,6 @@ fn markdown_rows(text: &str, label: &str) -> Vec<Vec<String>> {
         })
         .filter(|cells| cells[0] == label)
         .collect()
-}
-
-/// A scratch directory; commands run inside it so messages name files exactly as given.
-struct Scratch {
-    dir: TempDir,
-}
-
-impl Scratch {
-    fn with(files: &[(&str, &str)]) -> Self {
-        let s = Scratch {
-            dir: TempDir::new().expect("temp dir"),
-        };
-        for (name, text) in files {
-            fs::write(s.dir.path().join(name), text).expect("write fixture");
-        }
-        s
-    }
-
-    fn cmd(&self) -> Command {
-        let mut c = idx();
-        c.current_dir(self.dir.path());
-        c
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -955,7 +865,7 @@ fn as_of_reports_an_earlier_date() {
 #[test]
 fn output_file_receives_the_report() {
     let s = Scratch::with(&[]);
-    let out = s.path("report.csv");
+    let out = s.join("report.csv");
     let stdout = stdout_of(
         idx()
             .args(["returns", "--period", "ytd", "-o"])

@@ -6,38 +6,10 @@
 
 use assert_cmd::Command;
 use std::fs;
-use std::path::{Path, PathBuf};
-use tempfile::TempDir;
+use std::path::Path;
 
-const BIN: &str = env!("CARGO_BIN_EXE_idx");
-
-fn repo(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
-}
-
-/// Runs idx in `dir` with `args`; returns (exit code, stdout, stderr).
-fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(BIN)
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("idx runs");
-    let stderr = String::from_utf8(out.stderr).expect("UTF-8 stderr");
-    assert!(!stderr.contains("panicked"), "idx panicked:\n{stderr}");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).expect("UTF-8 stdout"),
-        stderr,
-    )
-}
-
-fn scratch(files: &[(&str, &str)]) -> TempDir {
-    let dir = TempDir::new().expect("temp dir");
-    for (name, text) in files {
-        fs::write(dir.path().join(name), text).expect("write fixture");
-    }
-    dir
-}
+mod common;
+use common::{repo, run, Scratch, BIN};
 
 /// A 2-for-1 split of A on 01-04 with no split action: 102 → 51, shares 10 → 20.
 const SPLIT: &str = "\
@@ -71,7 +43,7 @@ fn levels(csv: &str) -> Vec<String> {
 
 #[test]
 fn compute_warns_once_with_checks_hint_and_keeps_its_output() {
-    let dir = scratch(&[("prices.csv", SPLIT)]);
+    let dir = Scratch::with(&[("prices.csv", SPLIT)]);
     // Without the split the price-weighted divisor stays 2: (51 + 55) / 2 = 53 on 01-04; the
     // output is unchanged, but it no longer goes unsaid.
     let (code, out, err) = run(dir.path(), &["compute", "-m", "pw", "prices.csv"]);
@@ -100,7 +72,7 @@ fn compute_warns_once_with_checks_hint_and_keeps_its_output() {
 
 #[test]
 fn strict_makes_it_an_error_and_writes_nothing() {
-    let dir = scratch(&[("prices.csv", SPLIT)]);
+    let dir = Scratch::with(&[("prices.csv", SPLIT)]);
     let (code, out, err) = run(
         dir.path(),
         &[
@@ -140,7 +112,7 @@ fn strict_makes_it_an_error_and_writes_nothing() {
 
 #[test]
 fn infer_splits_applies_the_split_and_says_so() {
-    let dir = scratch(&[("prices.csv", SPLIT)]);
+    let dir = Scratch::with(&[("prices.csv", SPLIT)]);
     // Price-weighted: base (100 + 50) / 2 = 75, then 76. On 01-04 the split restates A's
     // previous close to 51: divisor 2 · (51 + 50) / (102 + 50) = 101/76, level
     // 106 · 76 / 101 = 79.7624 → 79.76; 01-05: 107 · 76 / 101 = 80.5149 → 80.51.
@@ -189,7 +161,7 @@ fn the_sample_data_without_actions_is_no_longer_silently_wrong() {
     assert!(err.contains("hint: add to the actions file: 2024-06-10,ZALF,split,4"));
     assert!(err.contains("hint: add to the actions file: 2024-10-01,ZKLO,split,0.1"));
     // --infer-splits gives exactly the levels of an actions file with those two splits.
-    let dir = scratch(&[(
+    let dir = Scratch::with(&[(
         "splits.csv",
         "date,symbol,action,value\n2024-06-10,ZALF,split,4\n2024-10-01,ZKLO,split,0.1\n",
     )]);
@@ -217,7 +189,7 @@ fn the_sample_data_without_actions_is_no_longer_silently_wrong() {
 
 #[test]
 fn every_command_that_computes_levels_warns() {
-    let dir = scratch(&[("prices.csv", SPLIT)]);
+    let dir = Scratch::with(&[("prices.csv", SPLIT)]);
     let runs: [&[&str]; 6] = [
         &["returns", "--method", "cw", "prices.csv"],
         &["weights", "--method", "cw", "prices.csv"],
@@ -252,7 +224,7 @@ fn a_split_action_on_adjusted_prices_is_reported_with_its_line() {
     // the split would restate 102 to 51 and double the price-weighted level's A term.
     let adjusted = SPLIT.replace("2024-01-04,A,51,20", "2024-01-04,A,102,20");
     let adjusted = adjusted.replace("2024-01-05,A,52,20", "2024-01-05,A,104,20");
-    let dir = scratch(&[
+    let dir = Scratch::with(&[
         ("prices.csv", &adjusted),
         (
             "actions.csv",
@@ -434,7 +406,7 @@ mod agreement {
             moves in prop::collection::vec(prop::collection::vec(a_move(), 10), 3)
         ) {
             let (prices, actions) = files(&moves);
-            let dir = scratch(&[("prices.csv", &prices), ("actions.csv", &actions)]);
+            let dir = Scratch::with(&[("prices.csv", &prices), ("actions.csv", &actions)]);
             let (code, _, err) = run(
                 dir.path(),
                 &["compute", "-m", "pw,ew", "--actions", "actions.csv", "prices.csv"],
