@@ -2,6 +2,7 @@
 //! performance (pure: no I/O, no clock).
 
 pub mod calendar;
+pub mod compound;
 pub mod returns;
 pub mod stats;
 pub mod weights;

@@ -36,6 +36,7 @@
 //!   assumption.
 
 use super::calendar::Exchange;
+pub use super::compound::{annualize, annualize_years, ret, Points, ReturnsError};
 use chrono::{Datelike, Months, NaiveDate, Weekday};
 use rust_decimal::{Decimal, MathematicalOps};
 
@@ -77,25 +78,6 @@ fn month_end(d: NaiveDate) -> NaiveDate {
         .and_then(|m| m.checked_add_months(Months::new(1)))
         .and_then(|m| m.pred_opt())
         .unwrap_or(d)
-}
-
-/// A calculation that cannot be done.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum ReturnsError {
-    /// The as-of date precedes the series.
-    #[error("the as-of date {as_of} is before the first date of the series ({first})")]
-    AsOfBeforeStart {
-        /// The requested as-of date.
-        as_of: NaiveDate,
-        /// The series' first date.
-        first: NaiveDate,
-    },
-    /// The series is empty.
-    #[error("the series has no levels")]
-    Empty,
-    /// A number left the range of 28-digit decimals.
-    #[error("arithmetic overflow while computing {0}")]
-    Overflow(&'static str),
 }
 
 /// A trailing period.
@@ -238,37 +220,6 @@ pub struct Report {
     pub stats: super::stats::Stats,
 }
 
-/// A level series: ascending dates, positive levels.
-pub type Points<'a> = &'a [(NaiveDate, Decimal)];
-
-pub(super) fn ret(end: Decimal, base: Decimal) -> Result<Decimal, ReturnsError> {
-    end.checked_div(base)
-        .and_then(|r| r.checked_sub(Decimal::ONE))
-        .ok_or(ReturnsError::Overflow("a return"))
-}
-
-/// `(1 + r)^(365.25 / days) − 1`.
-///
-/// ```
-/// use rust_decimal::Decimal;
-/// use idx::report::returns::annualize;
-/// // +46.41% over 1461 days (4 × 365.25) is +10% a year: 1.1⁴ = 1.4641.
-/// let a = annualize(Decimal::new(4641, 4), 1461).unwrap();
-/// assert!((a - Decimal::new(1, 1)).abs() < Decimal::new(1, 20));
-/// ```
-pub fn annualize(r: Decimal, days: i64) -> Result<Decimal, ReturnsError> {
-    if days <= 0 {
-        return Err(ReturnsError::Overflow("an annualised return"));
-    }
-    let exponent = Decimal::new(36525, 2)
-        .checked_div(Decimal::from(days))
-        .ok_or(ReturnsError::Overflow("an annualised return"))?;
-    (Decimal::ONE + r)
-        .checked_powd(exponent)
-        .and_then(|g| g.checked_sub(Decimal::ONE))
-        .ok_or(ReturnsError::Overflow("an annualised return"))
-}
-
 /// Index of the last point on or before `d`.
 fn last_on_or_before(points: Points<'_>, d: NaiveDate) -> Option<usize> {
     points.partition_point(|p| p.0 <= d).checked_sub(1)
@@ -336,7 +287,8 @@ pub fn report_with(
     let to_date = to_date_returns(points, as_of, end, end_idx)?;
     let trailing = trailing_returns(points, as_of, &periods)?;
     let (calendar, monthly) = calendar_returns(points, &periods)?;
-    let stats = super::stats::stats(points, &monthly, &periods_month_ends(points, &periods))?;
+    let months = complete_months(&monthly);
+    let stats = super::stats::stats(points, &months, &periods_month_ends(points, &periods))?;
 
     Ok(Report {
         as_of,
@@ -349,6 +301,24 @@ pub fn report_with(
         volatility: volatility_with(points, options.periods_per_year)?,
         stats,
     })
+}
+
+/// The complete months of the monthly table (a partial first or last month, or one without a
+/// return, is left out).
+fn complete_months(monthly: &[MonthRow]) -> Vec<super::stats::Month> {
+    monthly
+        .iter()
+        .flat_map(|row| row.months.iter().flatten())
+        .filter_map(|p| match (p.value, p.span, p.partial) {
+            (Some(value), Some((base, end)), false) => Some(super::stats::Month {
+                label: p.label.clone(),
+                base,
+                end,
+                value,
+            }),
+            _ => None,
+        })
+        .collect()
 }
 
 /// The month-end levels of `points` that close complete months, oldest first: the series'
@@ -449,26 +419,6 @@ fn trailing_returns(
         });
     }
     Ok(trailing)
-}
-
-/// `(1 + r)^(1/years) − 1`: the annual rate of an N-year return.
-///
-/// ```
-/// use rust_decimal::Decimal;
-/// use idx::report::returns::annualize_years;
-/// // +33.1% over 3 years is +10% a year: 1.1³ = 1.331.
-/// let a = annualize_years(Decimal::new(331, 3), 3).unwrap();
-/// assert!((a - Decimal::new(1, 1)).abs() < Decimal::new(1, 20));
-/// ```
-pub fn annualize_years(r: Decimal, years: u32) -> Result<Decimal, ReturnsError> {
-    let overflow = || ReturnsError::Overflow("an annualised return");
-    let exponent = Decimal::ONE
-        .checked_div(Decimal::from(years.max(1)))
-        .ok_or_else(overflow)?;
-    (Decimal::ONE + r)
-        .checked_powd(exponent)
-        .and_then(|g| g.checked_sub(Decimal::ONE))
-        .ok_or_else(overflow)
 }
 
 /// The calendar-year returns and the monthly table of the report, from the year of `first`

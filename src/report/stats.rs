@@ -18,7 +18,7 @@
 //!   up and down streaks are the longest runs of the series (the most recent on a tie), with the
 //!   dates of their first and last closes.
 
-use super::returns::{ret, MonthRow, Points, ReturnsError};
+use super::compound::{annualize_years, ret, Points, ReturnsError};
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::{Decimal, MathematicalOps};
 
@@ -63,6 +63,19 @@ pub struct Streak {
     pub end: NaiveDate,
 }
 
+/// A complete month of the monthly table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Month {
+    /// `2024-03`.
+    pub label: String,
+    /// The previous month's last level's date.
+    pub base: NaiveDate,
+    /// The month's last level's date.
+    pub end: NaiveDate,
+    /// `end / base − 1`.
+    pub value: Decimal,
+}
+
 /// Every figure of this module for one series.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Stats {
@@ -92,10 +105,10 @@ pub struct Stats {
 pub const RISK_YEARS: [u32; 3] = [3, 5, 10];
 
 /// The figures of `points` (ascending, positive, up to the report's last level), with its
-/// monthly table and the month-end levels of its complete months (oldest first).
+/// complete months and their month-end levels (oldest first).
 pub fn stats(
     points: Points<'_>,
-    monthly: &[MonthRow],
+    monthly: &[Month],
     month_ends: &[(NaiveDate, Decimal)],
 ) -> Result<Stats, ReturnsError> {
     let mut s = Stats::default();
@@ -128,28 +141,28 @@ fn days(points: Points<'_>, s: &mut Stats) -> Result<(), ReturnsError> {
     Ok(())
 }
 
-fn months(monthly: &[MonthRow], s: &mut Stats) {
-    for p in monthly.iter().flat_map(|row| row.months.iter().flatten()) {
-        let (Some(value), Some((base, end)), false) = (p.value, p.span, p.partial) else {
-            continue;
-        };
-        let month = || Extreme {
-            value,
-            base,
-            end,
-            label: p.label.clone(),
-        };
-        if s.best_month.as_ref().is_none_or(|b| value > b.value) {
-            s.best_month = Some(month());
+fn months(monthly: &[Month], s: &mut Stats) {
+    for m in monthly {
+        if s.best_month.as_ref().is_none_or(|b| m.value > b.value) {
+            s.best_month = Some(extreme(m));
         }
-        if s.worst_month.as_ref().is_none_or(|b| value < b.value) {
-            s.worst_month = Some(month());
+        if s.worst_month.as_ref().is_none_or(|b| m.value < b.value) {
+            s.worst_month = Some(extreme(m));
         }
-        if value > Decimal::ZERO {
+        if m.value > Decimal::ZERO {
             s.up_months += 1;
-        } else if value < Decimal::ZERO {
+        } else if m.value < Decimal::ZERO {
             s.down_months += 1;
         }
+    }
+}
+
+fn extreme(m: &Month) -> Extreme {
+    Extreme {
+        value: m.value,
+        base: m.base,
+        end: m.end,
+        label: m.label.clone(),
     }
 }
 
@@ -199,7 +212,7 @@ fn risk(month_ends: &[(NaiveDate, Decimal)], years: u32) -> Result<Risk, Returns
         .and_then(|v| v.sqrt())
         .ok_or_else(overflow)?;
     let total = ret(window[n].1, window[0].1)?;
-    let annual_return = super::returns::annualize_years(total, years)?;
+    let annual_return = annualize_years(total, years)?;
     let ratio = if value.is_zero() {
         None
     } else {
