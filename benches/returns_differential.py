@@ -84,7 +84,7 @@ def run_idx(as_of, *extra):
         rows[r["metric"]] = dict(value=float(Decimal(v)) if v not in ("", "n/a") else None,
                                  start=r["start"] or None, end=r["end"] or None,
                                  partial=r["partial"] == "true", note=r["note"])
-    return rows, " ".join(os.path.basename(c) if c == A.series else c for c in cmd)
+    return rows, " ".join(os.path.basename(c) if c in (A.series, A.idx) else c for c in cmd)
 
 
 # ---------------------------------------------------------------- independent models of each convention
