@@ -205,6 +205,9 @@ def check_as_of(D):
     s = full[:D]
     E = s.index[-1]
     rows, cmd = run_idx(D)
+    missing = {"best_day", "streak_longest_up", "risk_3y", "observations_per_year"} - rows.keys()
+    if missing:
+        sys.exit(f"{A.idx} does not write {', '.join(sorted(missing))}: it predates the returns conventions of issue 14")
     rows252, _ = run_idx(D, "--periods-per-year", "252", "--period", "volatility")
     m = lambda k: rows.get(k, {}).get("value")
     st = ffn.calc_stats(s)
