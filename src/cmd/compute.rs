@@ -5,7 +5,7 @@ use super::args::{compute_request, ComputeRequest};
 use crate::cli::ComputeArgs;
 use crate::error::{DataError, Error};
 use crate::input::{self};
-use crate::output::{self, compute_table, Cell, Table};
+use crate::output::{self, Cell, Table};
 use crate::pipeline::{compute_index, load_input, run_index, InputRequest};
 use std::collections::BTreeMap;
 
@@ -19,7 +19,7 @@ pub fn run(args: ComputeArgs, warn: &mut dyn FnMut(&str)) -> Result<(), Error> {
         Some(column) => compute_groups(&req, column, warn)?,
         None => {
             let run = compute_index(&req.input, warn)?;
-            compute_table(&run, req.output.decimals, req.from, req.to)
+            run.table(req.output.decimals, req.from, req.to)
         }
     };
     output::emit(&table.render(req.output.format), req.output.path.as_deref())
@@ -107,7 +107,7 @@ pub fn compute_groups(
         let run = run_index(&input, &loaded, Some(*g), warn, None)?;
         runs.push((
             name.clone(),
-            compute_table(&run, req.output.decimals, req.from, req.to),
+            run.table(req.output.decimals, req.from, req.to),
         ));
     }
     let methods = &req.input.spec.methods;

@@ -4,7 +4,7 @@ use super::args::{check_range, input_request, output_request, Numbers, OutputReq
 use crate::cli::RelativeArgs;
 use crate::error::{DataError, Error};
 use crate::input::{self, LevelColumns, LevelSeries, Source};
-use crate::output::{self, level_labels, Cell, LevelTable, Table};
+use crate::output::{self, Cell, Table};
 use crate::pipeline::compute_index;
 use crate::report::weights;
 use chrono::NaiveDate;
@@ -33,9 +33,9 @@ pub fn run(args: RelativeArgs, warn: &mut dyn FnMut(&str)) -> Result<(), Error> 
         }
         let input = input_request(args.input)?;
         let run = compute_index(&input, warn)?;
-        let table = LevelTable::of(&run, 2, None, None);
+        let table = run.level_table(2, None, None);
         let computed = input::Computed {
-            labels: level_labels(&run),
+            labels: run.level_labels(),
             decimals: 2,
             need: "the ratios of idx relative".into(),
             hint: "compute the index with a larger --base-value (idx relative --method reads the \

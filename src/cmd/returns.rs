@@ -7,7 +7,6 @@ use crate::error::{DataError, Error};
 use crate::input::{self, DateParser, LevelColumns, LevelSeries, Source};
 use crate::output::returns::{Parts, ReportFormat};
 use crate::output::Format;
-use crate::output::{level_labels, LevelTable};
 use crate::pipeline::{compute_index, InputRequest};
 use crate::report::calendar::Exchange;
 use crate::report::returns::{self as calc, Report, ReturnsError, ToDate, Trailing};
@@ -206,9 +205,9 @@ pub fn returns_levels(
             level_decimals,
         } => {
             let run = compute_index(input, warn)?;
-            let table = LevelTable::of(&run, *level_decimals, None, None);
+            let table = run.level_table(*level_decimals, None, None);
             let computed = input::Computed {
-                labels: level_labels(&run),
+                labels: run.level_labels(),
                 decimals: *level_decimals,
                 need: "returns".into(),
                 hint: "raise --level-decimals, or compute the index with a larger --base-value"

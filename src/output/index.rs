@@ -2,14 +2,14 @@
 //! compute levels and go on with them (returns, relative with `--method`).
 
 use super::{fixed, full, Cell, Table};
-use crate::pipeline::IndexRun;
+use crate::calc::{DayOutput, Method};
 use chrono::NaiveDate;
 use rust_decimal::{Decimal, RoundingStrategy};
 
-/// What each level column of [`compute_table`]'s table is, for messages: with one method,
+/// What each level column of `idx compute`'s table is, for messages: with one method,
 /// `level` is its level and `total_return` its total-return level; with several, each method's
 /// column and its `_total_return` column.
-pub fn level_labels(run: &IndexRun) -> Vec<(String, String)> {
+pub fn level_labels(methods: &[Method]) -> Vec<(String, String)> {
     let labels = |m: &str, column: &str| {
         [
             (column.to_string(), format!("{m} level")),
@@ -23,7 +23,7 @@ pub fn level_labels(run: &IndexRun) -> Vec<(String, String)> {
             ),
         ]
     };
-    match run.methods.as_slice() {
+    match methods {
         [m] => labels(m.name(), "level").to_vec(),
         methods => methods
             .iter()
@@ -66,33 +66,36 @@ pub fn rounded(value: Decimal, decimals: u32) -> Decimal {
 }
 
 impl LevelTable {
-    /// The values of `run` from `from` to `to`, levels rounded to `dp` decimals.
-    pub fn of(run: &IndexRun, dp: u32, from: Option<NaiveDate>, to: Option<NaiveDate>) -> Self {
-        let single = run.methods.len() == 1;
+    /// The values of a run of `methods` (`days`, with total-return levels when
+    /// `total_return`) from `from` to `to`, levels rounded to `dp` decimals.
+    pub fn of(
+        methods: &[Method],
+        total_return: bool,
+        days: &[DayOutput],
+        dp: u32,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> Self {
+        let single = methods.len() == 1;
         let mut headers = vec!["date".to_string()];
         let mut written = Vec::new();
         if single {
             headers.extend(["level", "divisor", "constituents"].map(String::from));
             written.extend([Written::Rounded, Written::Full, Written::Full]);
-            if run.total_return {
+            if total_return {
                 headers.push("total_return".into());
                 written.push(Written::Rounded);
             }
         } else {
-            headers.extend(run.methods.iter().map(|m| m.name().to_string()));
-            written.extend(run.methods.iter().map(|_| Written::Rounded));
-            if run.total_return {
-                headers.extend(
-                    run.methods
-                        .iter()
-                        .map(|m| format!("{}_total_return", m.name())),
-                );
-                written.extend(run.methods.iter().map(|_| Written::Rounded));
+            headers.extend(methods.iter().map(|m| m.name().to_string()));
+            written.extend(methods.iter().map(|_| Written::Rounded));
+            if total_return {
+                headers.extend(methods.iter().map(|m| format!("{}_total_return", m.name())));
+                written.extend(methods.iter().map(|_| Written::Rounded));
             }
         }
         let round = |v: Decimal| Some(rounded(v, dp));
-        let rows = run
-            .days
+        let rows = days
             .iter()
             .filter(|d| from.is_none_or(|f| d.date >= f) && to.is_none_or(|t| d.date <= t))
             .map(|d| {
@@ -107,7 +110,7 @@ impl LevelTable {
                     }
                 } else {
                     row.extend(d.values.iter().map(|v| round(v.level)));
-                    if run.total_return {
+                    if total_return {
                         row.extend(d.values.iter().map(|v| v.total_return.and_then(round)));
                     }
                 }
@@ -142,14 +145,4 @@ impl LevelTable {
             rows,
         }
     }
-}
-
-/// The table `idx compute` writes.
-pub fn compute_table(
-    run: &IndexRun,
-    dp: u32,
-    from: Option<NaiveDate>,
-    to: Option<NaiveDate>,
-) -> Table {
-    LevelTable::of(run, dp, from, to).table()
 }

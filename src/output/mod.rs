@@ -7,7 +7,7 @@ pub mod index;
 pub mod returns;
 pub mod text;
 
-pub use index::{compute_table, level_labels, rounded, LevelTable, Written};
+pub use index::{level_labels, rounded, LevelTable, Written};
 
 use crate::error::Error;
 use rust_decimal::{Decimal, RoundingStrategy};

@@ -68,6 +68,33 @@ pub struct IndexRun {
     pub symbols: Symbols,
 }
 
+impl IndexRun {
+    /// The numbers `idx compute` writes, from `from` to `to`, levels rounded to `dp` decimals.
+    pub fn level_table(
+        &self,
+        dp: u32,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> crate::output::LevelTable {
+        crate::output::LevelTable::of(&self.methods, self.total_return, &self.days, dp, from, to)
+    }
+
+    /// The table `idx compute` writes.
+    pub fn table(
+        &self,
+        dp: u32,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> crate::output::Table {
+        self.level_table(dp, from, to).table()
+    }
+
+    /// What each level column of [`IndexRun::table`] is, for messages.
+    pub fn level_labels(&self) -> Vec<(String, String)> {
+        crate::output::level_labels(&self.methods)
+    }
+}
+
 /// The input files of a run, read and checked.
 #[derive(Debug)]
 pub struct Loaded {
