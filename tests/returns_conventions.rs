@@ -207,3 +207,35 @@ fn best_worst_and_streaks_are_reported_with_their_dates() {
         "not available: fewer than 36 complete months"
     );
 }
+
+/// Nasdaq-100 closes (Yahoo ^NDX, rounded to the cent) at the 2016 and 2017 year-ends.
+const NDX: &str = "\
+date,ndx
+2016-12-28,4926.29
+2016-12-29,4918.28
+2016-12-30,4863.62
+2017-12-28,6441.42
+2017-12-29,6396.42
+2018-01-02,6511.34
+";
+
+#[test]
+fn one_year_as_of_a_years_last_session_is_that_calendar_year() {
+    // As of 2017-12-29, the year's last session: 1Y from 2016-12-30 is 6396.42 / 4863.62 − 1 =
+    // +31.52%, the calendar 2017 return (the same-date rule gave +30.05% from 2016-12-29).
+    let (_, out, _) = run(
+        &[("ndx.csv", NDX)],
+        &[
+            "returns",
+            "--as-of",
+            "2017-12-29",
+            "--period",
+            "1y,calendar",
+            "--format",
+            "table",
+            "ndx.csv",
+        ],
+    );
+    assert!(out.contains("  1Y  +31.52%\n"), "{out}");
+    assert!(out.contains("  2017  +31.52%\n"), "{out}");
+}
