@@ -14,7 +14,7 @@
 //! apart right at a rounding boundary, within 1e-22 relative (see [`agree`]).
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
-use idx::calc::{IndexSpec, Method, Rebalance};
+use idx::calc::{IndexSpec, Method, Rebalance, TotalReturn};
 use idx::input::{ColumnNames, DateParser, Source};
 use idx::pipeline::{compute_index, IndexRun, InputRequest};
 use proptest::prelude::*;
@@ -441,7 +441,7 @@ fn run(data: &Data, o: &Opts) -> IndexRun {
             base_value: None,
             base_divisor: None,
             rebalance: o.rebalance.clone(),
-            total_return: true,
+            total_return: TotalReturn::GROSS,
             members: None,
             shares: None,
         },
@@ -869,7 +869,7 @@ fn row_order_examples() {
                 base_value: None,
                 base_divisor: None,
                 rebalance: Rebalance::Quarterly,
-                total_return: false,
+                total_return: TotalReturn::NONE,
                 members: None,
                 shares: None,
             },
