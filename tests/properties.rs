@@ -838,15 +838,6 @@ proptest! {
     }
 }
 
-/// Regression: the two smallest cases the row-order property found. The same rows in the
-/// opposite order used to give different divisors in the last digits, because the engine added
-/// 28-digit-rounded terms in order of first appearance; it now sums them in a canonical order.
-///
-/// * Equal-weighted, an entrant (C) with no previous close: the divisor on 2024-01-03 was
-///   1.4999999999999999999999999999 in date order and 1.5000000000000000000000000001 reversed
-///   (exact: 1.5).
-/// * Price-weighted, two 3-for-1 splits on one date: 1.7176470588235294117647058823 in one
-///   order and 1.7176470588235294117647058825 in the other (exact: 292/170).
 proptest! {
     #![proptest_config(config())]
 
@@ -903,6 +894,15 @@ proptest! {
     }
 }
 
+/// Regression: the two smallest cases the row-order property found. The same rows in the
+/// opposite order used to give different divisors in the last digits, because the engine added
+/// 28-digit-rounded terms in order of first appearance; it now sums them in a canonical order.
+///
+/// * Equal-weighted, an entrant (C) with no previous close: the divisor on 2024-01-03 was
+///   1.4999999999999999999999999999 in date order and 1.5000000000000000000000000001 reversed
+///   (exact: 1.5).
+/// * Price-weighted, two 3-for-1 splits on one date: 1.7176470588235294117647058823 in one
+///   order and 1.7176470588235294117647058825 in the other (exact: 292/170).
 #[test]
 fn row_order_examples() {
     fn run_text(prices: &str, actions: Option<&str>, method: Method) -> IndexRun {
