@@ -7,7 +7,9 @@
 //! command runs beside the engine (`idx::check::detect::SplitWatch`) as a share of one method.
 
 use chrono::{Days, NaiveDate};
-use idx::calc::{Action, ActionKind, DayInput, Engine, IndexSpec, Method, Quote, Rebalance};
+use idx::calc::{
+    Action, ActionKind, DayInput, Engine, IndexSpec, Method, Quote, Rebalance, TotalReturn,
+};
 use rust_decimal::Decimal;
 use std::hint::black_box;
 use std::time::Instant;
@@ -103,7 +105,7 @@ fn run(days: &[Day], methods: &[Method]) -> f64 {
         base_value: None,
         base_divisor: None,
         rebalance: Rebalance::Quarterly,
-        total_return: false,
+        total_return: TotalReturn::NONE,
         members: None,
         shares: None,
     };
@@ -130,7 +132,7 @@ fn watched(days: &[Day]) -> f64 {
         base_value: None,
         base_divisor: None,
         rebalance: Rebalance::Quarterly,
-        total_return: false,
+        total_return: TotalReturn::NONE,
         members: None,
         shares: None,
     };

@@ -308,9 +308,28 @@ pub struct InputArgs {
     )]
     pub rebalance_dates: Vec<NaiveDate>,
 
-    /// Also compute the total-return index (ordinary dividends reinvested on the ex-date).
-    #[arg(long, help_heading = "Index")]
-    pub total_return: bool,
+    /// Also compute total-return indices, ordinary dividends reinvested on the ex-date: gross
+    /// (the default, in full), net (after withholding tax at --withholding) or gross,net (both,
+    /// side by side).
+    #[arg(
+        long,
+        value_name = "KIND",
+        num_args = 0..=1,
+        default_missing_value = "gross",
+        help_heading = "Index"
+    )]
+    pub total_return: Option<String>,
+
+    /// The withholding tax rate of --total-return net, in [0, 1): 0.30 reinvests 70% of each
+    /// dividend (S&P and MSCI net indices; Nasdaq's net convention is 0.30).
+    #[arg(
+        long,
+        value_parser = decimal,
+        value_name = "RATE",
+        allow_negative_numbers = true,
+        help_heading = "Index"
+    )]
+    pub withholding: Option<Decimal>,
 
     /// Do not print warnings (carried prices, unused divisors, moves that look like unrecorded
     /// splits) on stderr.

@@ -86,6 +86,10 @@ const CONFIGS: &[Config] = &[
     c("compute -m cw --actions {a} {p}", "csv"),
     c("compute -m cw --total-return --actions {a} {p}", "csv"),
     c(
+        "compute -m pw,cw,ew --total-return gross,net --withholding 0.15 --actions {a} {p}",
+        "csv",
+    ),
+    c(
         "compute -m pw,ew --actions {a} --constituents {c} {p}",
         "csv",
     ),

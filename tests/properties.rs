@@ -14,7 +14,7 @@
 //! apart right at a rounding boundary, within 1e-22 relative (see [`agree`]).
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
-use idx::calc::{IndexSpec, Method, Rebalance};
+use idx::calc::{IndexSpec, Method, Rebalance, TotalReturn};
 use idx::input::{ColumnNames, DateParser, Source};
 use idx::pipeline::{compute_index, IndexRun, InputRequest};
 use proptest::prelude::*;
@@ -307,6 +307,8 @@ struct Opts {
     shares_file: bool,
     /// Shuffle the rows of every file and the prices file's columns with this seed.
     shuffle: Option<u64>,
+    /// The total-return indices to compute (gross unless a property says otherwise).
+    total_return: TotalReturn,
 }
 
 fn opts(methods: &[Method], rebalance: &Rebalance) -> Opts {
@@ -315,6 +317,7 @@ fn opts(methods: &[Method], rebalance: &Rebalance) -> Opts {
         rebalance: rebalance.clone(),
         shares_file: false,
         shuffle: None,
+        total_return: TotalReturn::GROSS,
     }
 }
 
@@ -418,8 +421,8 @@ fn files(data: &Data, o: &Opts) -> Vec<(&'static str, String)> {
     out
 }
 
-/// Writes the files to a temporary directory and runs `compute_index` on them, with total
-/// return. Panics (failing the case) on an error: the generated data is valid.
+/// Writes the files to a temporary directory and runs `compute_index` on them, with the total
+/// return of `o` (gross by default). Panics (failing the case) on an error: the generated data is valid.
 fn run(data: &Data, o: &Opts) -> IndexRun {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let source = |name: &str, text: &str| {
@@ -441,7 +444,7 @@ fn run(data: &Data, o: &Opts) -> IndexRun {
             base_value: None,
             base_divisor: None,
             rebalance: o.rebalance.clone(),
-            total_return: true,
+            total_return: o.total_return,
             members: None,
             shares: None,
         },
@@ -835,6 +838,62 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(config())]
+
+    /// 7. Net total return (`--total-return gross,net --withholding w`), for all three methods
+    ///    over the random data's splits, special and ordinary dividends, membership changes and
+    ///    rebalances:
+    ///    (a) with `w = 0` the net index is the gross one, exactly, on every date, and so are
+    ///        the written `total_return` and `net_total_return` columns;
+    ///    (b) with `0 < w < 1` the net index is never above the gross one (the ordinary
+    ///        dividends are positive), equals it on every date before the first ordinary
+    ///        dividend, and leaves the levels and the gross index as they are without it.
+    #[test]
+    fn net_total_return_is_gross_without_withholding_and_never_above_it(
+        data in data(),
+        w in 1i64..100,
+        rebalance in rebalance(),
+    ) {
+        let mut o = opts(&[PW, CW, EW], &rebalance);
+        let gross_only = run(&data, &o);
+        o.total_return = TotalReturn { gross: true, net: Some(Decimal::ZERO) };
+        let untaxed = run(&data, &o);
+        for day in &untaxed.days {
+            for v in &day.values {
+                prop_assert!(v.net_total_return.is_some());
+                prop_assert_eq!(v.net_total_return, v.total_return, "on {}", day.date);
+            }
+        }
+        let table = untaxed.level_table(2, None, None);
+        let n = untaxed.methods.len();
+        for (date, row) in &table.rows {
+            // date's columns: the 3 levels, the 3 gross, then the 3 net total returns.
+            prop_assert_eq!(&row[n..2 * n], &row[2 * n..3 * n], "on {}", date);
+        }
+
+        o.total_return.net = Some(Decimal::new(w, 2));
+        let taxed = run(&data, &o);
+        let first_dividend = data
+            .actions
+            .iter()
+            .filter(|a| a.kind == "dividend")
+            .map(|a| data.dates[a.d])
+            .min();
+        for (day, plain) in taxed.days.iter().zip(&gross_only.days) {
+            for (v, p) in day.values.iter().zip(&plain.values) {
+                prop_assert_eq!(v.level, p.level);
+                prop_assert_eq!(v.total_return, p.total_return);
+                let (net, gross) = (v.net_total_return.unwrap(), v.total_return.unwrap());
+                prop_assert!(net <= gross, "net {} above gross {} on {}", net, gross, day.date);
+                if first_dividend.is_none_or(|f| day.date < f) {
+                    prop_assert_eq!(net, gross, "before any dividend, on {}", day.date);
+                }
+            }
+        }
+    }
+}
+
 /// Regression: the two smallest cases the row-order property found. The same rows in the
 /// opposite order used to give different divisors in the last digits, because the engine added
 /// 28-digit-rounded terms in order of first appearance; it now sums them in a canonical order.
@@ -869,7 +928,7 @@ fn row_order_examples() {
                 base_value: None,
                 base_divisor: None,
                 rebalance: Rebalance::Quarterly,
-                total_return: false,
+                total_return: TotalReturn::NONE,
                 members: None,
                 shares: None,
             },

@@ -30,12 +30,37 @@ pub struct IndexSpec {
     pub base_divisor: Option<Decimal>,
     /// Equal-weight rebalancing schedule.
     pub rebalance: Rebalance,
-    /// Whether to compute the total-return index as well.
-    pub total_return: bool,
+    /// Which total-return indices to compute as well (gross, net, both or none).
+    pub total_return: TotalReturn,
     /// The member list; `None`: the rows of a date are its constituents.
     pub members: Option<MemberList>,
     /// Share counts that override the prices file's `shares` column.
     pub shares: Option<SharesSchedule>,
+}
+
+/// Which total-return indices to compute beside the price index. Both reinvest ordinary
+/// dividends on the ex-date (S&P's form, in the module docs of [`crate::calc`]); they differ in
+/// how much of each dividend they reinvest.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TotalReturn {
+    /// Gross total return: every ordinary dividend reinvested in full.
+    pub gross: bool,
+    /// Net total return with this withholding tax rate `w` (in `[0, 1)`): `(1 − w)` of every
+    /// ordinary dividend reinvested, as S&P and MSCI compute their net indices.
+    pub net: Option<Decimal>,
+}
+
+impl TotalReturn {
+    /// No total-return index.
+    pub const NONE: TotalReturn = TotalReturn {
+        gross: false,
+        net: None,
+    };
+    /// The gross total-return index only (`--total-return`).
+    pub const GROSS: TotalReturn = TotalReturn {
+        gross: true,
+        net: None,
+    };
 }
 
 /// Per-symbol state carried from one date to the next.
@@ -78,6 +103,7 @@ struct MethodState {
     /// `MV(t−1)`: the index market value at the previous close.
     mv: Decimal,
     total_return: Option<Decimal>,
+    net_total_return: Option<Decimal>,
     /// Equal-weighted index shares of the previous date's constituents, by symbol.
     q: Vec<Option<Decimal>>,
 }
@@ -126,6 +152,7 @@ impl Engine {
                 divisor: Decimal::ZERO,
                 mv: Decimal::ZERO,
                 total_return: None,
+                net_total_return: None,
                 q: Vec::new(),
             })
             .collect();

@@ -51,6 +51,11 @@
 //! TR(t)   = TR(t−1) · (level(t) + IDIV(t)) / level(t−1)
 //! ```
 //!
+//! The net total return reinvests the dividends after a withholding tax at rate `w` (S&P's
+//! and MSCI's net indices): `NTR(t) = NTR(t−1) · (level(t) + (1 − w)·IDIV(t)) / level(t−1)`,
+//! with `(1 − w)·IDIV(t) = (1 − w) · Σ q·dividend / D_A(t)`. With `w = 0` it is the gross
+//! index exactly. Special dividends are price adjustments (they restate `p̃`), not reinvested.
+//!
 //! # Equal weight
 //!
 //! At a rebalance effective after the close of date `e` with reference closes of date `r`
@@ -67,7 +72,7 @@
 mod engine;
 mod schedule;
 
-pub use engine::{Engine, Holding, IndexSpec};
+pub use engine::{Engine, Holding, IndexSpec, TotalReturn};
 pub use schedule::Rebalance;
 
 use chrono::NaiveDate;
@@ -158,8 +163,10 @@ pub struct MethodValue {
     pub level: Decimal,
     /// The divisor in force after the close: `MV / level`.
     pub divisor: Decimal,
-    /// The total-return level, when asked for.
+    /// The (gross) total-return level, when asked for.
     pub total_return: Option<Decimal>,
+    /// The net total-return level (dividends reinvested after withholding tax), when asked for.
+    pub net_total_return: Option<Decimal>,
 }
 
 /// The index on one date, one value per method in the order of [`IndexSpec::methods`].

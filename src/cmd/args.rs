@@ -1,6 +1,6 @@
 //! Raw flags → validated requests, in one place.
 
-use crate::calc::{IndexSpec, Method, Rebalance};
+use crate::calc::{IndexSpec, Method, Rebalance, TotalReturn};
 use crate::cli::{ComputeArgs, FormatArg, InputArgs, MethodArg, OutputArgs, RebalanceArg};
 use crate::error::Error;
 use crate::input::{self, ColumnNames, DateParser, Source};
@@ -47,8 +47,85 @@ fn method(m: MethodArg) -> Method {
     }
 }
 
+/// `--total-return` takes an optional KIND, so clap hands it the word that follows: in
+/// `--total-return prices.csv`, written before KIND existed, that word is the prices file. A
+/// value that is not a list of kinds is therefore the first positional argument, and the
+/// positionals clap filled (`prices`, then `next`: relative's second file) move one place on,
+/// so that the plain flag means gross total return exactly as it did.
+pub fn settle_total_return(input: &mut InputArgs, next: Option<&mut Option<String>>) {
+    let Some(value) = &input.total_return else {
+        return;
+    };
+    if total_return_kinds(value).is_some() {
+        return;
+    }
+    match (input.prices.is_none(), next) {
+        (true, _) => {}
+        (false, Some(next)) if next.is_none() => *next = input.prices.take(),
+        _ => return,
+    }
+    input.prices = input.total_return.replace("gross".into());
+}
+
+/// The kinds of a `--total-return` value: `gross`, `net` or both, comma-separated (gross,
+/// net); `None` if it is not such a list.
+fn total_return_kinds(value: &str) -> Option<(bool, bool)> {
+    let (mut gross, mut net) = (false, false);
+    for kind in value.split(',') {
+        let seen = match kind.trim() {
+            "gross" => &mut gross,
+            "net" => &mut net,
+            _ => return None,
+        };
+        if *seen {
+            return None;
+        }
+        *seen = true;
+    }
+    Some((gross, net))
+}
+
+/// Validates `--total-return KIND` and `--withholding RATE`.
+fn total_return(kinds: Option<&str>, withholding: Option<Decimal>) -> Result<TotalReturn, Error> {
+    let (gross, net) = match kinds {
+        None => (false, false),
+        Some(value) => total_return_kinds(value).ok_or_else(|| {
+            Error::usage(
+                format!("--total-return takes gross, net or gross,net, got '{value}'"),
+                "give --total-return (gross), --total-return net or --total-return gross,net, \
+                 each kind once",
+            )
+        })?,
+    };
+    if let Some(w) = withholding {
+        if w < Decimal::ZERO || w >= Decimal::ONE {
+            return Err(Error::usage(
+                format!("--withholding must be at least 0 and below 1, got {w}"),
+                "give the withholding tax rate as a fraction: 0.30 for 30%",
+            ));
+        }
+        if !net {
+            return Err(Error::usage(
+                "--withholding applies only to the net total return",
+                "add --total-return net (or gross,net), or drop --withholding",
+            ));
+        }
+    } else if net {
+        return Err(Error::usage(
+            "--total-return net needs --withholding RATE",
+            "give the withholding tax rate, e.g. --withholding 0.30 to reinvest 70% of each \
+             dividend (or --withholding 0 for none)",
+        ));
+    }
+    Ok(TotalReturn {
+        gross,
+        net: if net { withholding } else { None },
+    })
+}
+
 /// Validates the input flags.
 pub fn input_request(args: InputArgs) -> Result<InputRequest, Error> {
+    let total_return = total_return(args.total_return.as_deref(), args.withholding)?;
     let mut methods: Vec<Method> = Vec::new();
     for m in args.method.iter().copied().map(method) {
         if methods.contains(&m) {
@@ -142,7 +219,7 @@ pub fn input_request(args: InputArgs) -> Result<InputRequest, Error> {
             base_value: args.base_value,
             base_divisor: args.divisor,
             rebalance,
-            total_return: args.total_return,
+            total_return,
             members: None,
             shares: None,
         },

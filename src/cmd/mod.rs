@@ -16,6 +16,15 @@ use crate::error::Error;
 
 /// Runs a parsed command line. Warnings go to `warn`; data goes to stdout or the output file.
 pub fn run(cli: Cli, warn: &mut dyn FnMut(&str)) -> Result<(), Error> {
+    let mut cli = cli;
+    match &mut cli.command {
+        Command::Compute(a) => args::settle_total_return(&mut a.input, None),
+        Command::Returns(a) => args::settle_total_return(&mut a.input, None),
+        Command::Weights(a) => args::settle_total_return(&mut a.input, None),
+        Command::Share(a) => args::settle_total_return(&mut a.input, None),
+        Command::Relative(a) => args::settle_total_return(&mut a.input, Some(&mut a.other)),
+        Command::Chart(_) | Command::Check(_) => {}
+    }
     match cli.command {
         Command::Compute(args) => compute::run(args, warn),
         Command::Returns(args) => returns::run(args, warn),

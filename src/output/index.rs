@@ -2,24 +2,30 @@
 //! compute levels and go on with them (returns, relative with `--method`).
 
 use super::{fixed, full, Cell, Table};
-use crate::calc::{DayOutput, Method};
+use crate::calc::{DayOutput, Method, TotalReturn};
 use chrono::NaiveDate;
 use rust_decimal::{Decimal, RoundingStrategy};
 
 /// What each level column of `idx compute`'s table is, for messages: with one method,
-/// `level` is its level and `total_return` its total-return level; with several, each method's
-/// column and its `_total_return` column.
+/// `level` is its level, `total_return` its total-return level and `net_total_return` its net
+/// total-return level; with several, each method's column and its `_total_return` and
+/// `_net_total_return` columns.
 pub fn level_labels(methods: &[Method]) -> Vec<(String, String)> {
     let labels = |m: &str, column: &str| {
+        let prefix = if column == "level" {
+            String::new()
+        } else {
+            format!("{column}_")
+        };
         [
             (column.to_string(), format!("{m} level")),
             (
-                if column == "level" {
-                    "total_return".to_string()
-                } else {
-                    format!("{column}_total_return")
-                },
+                format!("{prefix}total_return"),
                 format!("{m} total-return level"),
+            ),
+            (
+                format!("{prefix}net_total_return"),
+                format!("{m} net total-return level"),
             ),
         ]
     };
@@ -66,31 +72,38 @@ pub fn rounded(value: Decimal, decimals: u32) -> Decimal {
 }
 
 impl LevelTable {
-    /// The values of a run of `methods` (`days`, with total-return levels when
-    /// `total_return`) from `from` to `to`, levels rounded to `dp` decimals.
+    /// The values of a run of `methods` (`days`, with the total-return levels `total_return`
+    /// asks for) from `from` to `to`, levels rounded to `dp` decimals. The total-return
+    /// columns follow the levels: gross (`total_return`), then net (`net_total_return`); with
+    /// several methods, one column of each kind per method.
     pub fn of(
         methods: &[Method],
-        total_return: bool,
+        total_return: TotalReturn,
         days: &[DayOutput],
         dp: u32,
         from: Option<NaiveDate>,
         to: Option<NaiveDate>,
     ) -> Self {
         let single = methods.len() == 1;
+        let (gross, net) = (total_return.gross, total_return.net.is_some());
         let mut headers = vec!["date".to_string()];
         let mut written = Vec::new();
         if single {
             headers.extend(["level", "divisor", "constituents"].map(String::from));
             written.extend([Written::Rounded, Written::Full, Written::Full]);
-            if total_return {
-                headers.push("total_return".into());
-                written.push(Written::Rounded);
-            }
         } else {
             headers.extend(methods.iter().map(|m| m.name().to_string()));
             written.extend(methods.iter().map(|_| Written::Rounded));
-            if total_return {
-                headers.extend(methods.iter().map(|m| format!("{}_total_return", m.name())));
+        }
+        for (wanted, suffix) in [(gross, "total_return"), (net, "net_total_return")] {
+            if !wanted {
+                continue;
+            }
+            if single {
+                headers.push(suffix.into());
+                written.push(Written::Rounded);
+            } else {
+                headers.extend(methods.iter().map(|m| format!("{}_{suffix}", m.name())));
                 written.extend(methods.iter().map(|_| Written::Rounded));
             }
         }
@@ -108,10 +121,16 @@ impl LevelTable {
                     if let Some(tr) = v.total_return {
                         row.push(round(tr));
                     }
+                    if let Some(tr) = v.net_total_return {
+                        row.push(round(tr));
+                    }
                 } else {
                     row.extend(d.values.iter().map(|v| round(v.level)));
-                    if total_return {
+                    if gross {
                         row.extend(d.values.iter().map(|v| v.total_return.and_then(round)));
+                    }
+                    if net {
+                        row.extend(d.values.iter().map(|v| v.net_total_return.and_then(round)));
                     }
                 }
                 (d.date, row)

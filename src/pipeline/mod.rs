@@ -20,6 +20,7 @@ pub use runner::{run_index, DayRunner};
 
 use crate::calc::{
     Action, CalcError, DayOutput, Engine, IndexSpec, MemberList, Method, SharesSchedule,
+    TotalReturn,
 };
 use crate::check::detect::{SplitEvent, SplitWatch};
 use crate::error::{DataError, Error};
@@ -60,8 +61,8 @@ pub struct InputRequest {
 pub struct IndexRun {
     /// The methods, in the order of the values of each day.
     pub methods: Vec<Method>,
-    /// Whether each value carries a total-return level.
-    pub total_return: bool,
+    /// The total-return levels each value carries.
+    pub total_return: TotalReturn,
     /// The index dates from the base date on.
     pub days: Vec<DayOutput>,
     /// The symbol table of the run.

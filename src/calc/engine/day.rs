@@ -194,11 +194,13 @@ impl Engine {
         st.level = level;
         st.divisor = divisor;
         st.mv = mv;
-        st.total_return = self.spec.total_return.then_some(level);
+        st.total_return = self.spec.total_return.gross.then_some(level);
+        st.net_total_return = self.spec.total_return.net.map(|_| level);
         Ok(MethodValue {
             level,
             divisor,
             total_return: st.total_return,
+            net_total_return: st.net_total_return,
         })
     }
 
@@ -279,18 +281,8 @@ impl Engine {
             };
             (level, divisor, d_a)
         };
-        let total_return = match st.total_return {
-            Some(tr) => {
-                let points = if dividends.is_zero() {
-                    Decimal::ZERO
-                } else {
-                    div(dividends, carried_divisor, date, "index dividend points")?
-                };
-                let top = add(level, points, date, "the total return")?;
-                Some(mul_div(tr, top, st.level, date, "the total return")?)
-            }
-            None => None,
-        };
+        let (total_return, net_total_return) =
+            self.total_returns(m, level, dividends, carried_divisor, date)?;
         self.record_holdings(m, date)?;
         self.store_equal_weight_shares(m);
         let st = &mut self.methods[m];
@@ -298,10 +290,52 @@ impl Engine {
         st.divisor = divisor;
         st.mv = mv;
         st.total_return = total_return;
+        st.net_total_return = net_total_return;
         Ok(MethodValue {
             level,
             divisor,
             total_return,
+            net_total_return,
         })
+    }
+
+    /// Today's gross and net total-return levels of method `m` (those asked for), from today's
+    /// `level`, the index dividends `Σ q·dividend` of today's ex-dates and the divisor they are
+    /// divided by: `TR(t) = TR(t−1) · (level(t) + points) / level(t−1)`, with
+    /// `points = dividends / divisor` (gross) or `(1 − w) · dividends / divisor` (net).
+    fn total_returns(
+        &self,
+        m: usize,
+        level: Decimal,
+        dividends: Decimal,
+        divisor: Decimal,
+        date: NaiveDate,
+    ) -> Result<(Option<Decimal>, Option<Decimal>), CalcError> {
+        let previous_level = self.methods[m].level;
+        let chain = |tr: Decimal, dividends: Decimal| -> Result<Decimal, CalcError> {
+            let points = if dividends.is_zero() {
+                Decimal::ZERO
+            } else {
+                div(dividends, divisor, date, "index dividend points")?
+            };
+            let top = add(level, points, date, "the total return")?;
+            mul_div(tr, top, previous_level, date, "the total return")
+        };
+        let st = &self.methods[m];
+        let gross = st.total_return.map(|tr| chain(tr, dividends)).transpose()?;
+        let net = match (st.net_total_return, self.spec.total_return.net) {
+            (Some(tr), Some(w)) => {
+                // With no withholding the net index is the gross one, exactly: the same
+                // dividends go through the same operations.
+                let reinvested = if w.is_zero() || dividends.is_zero() {
+                    dividends
+                } else {
+                    mul(dividends, Decimal::ONE - w, date, "net index dividends")?
+                };
+                Some(chain(tr, reinvested)?)
+            }
+            _ => None,
+        };
+        Ok((gross, net))
     }
 }

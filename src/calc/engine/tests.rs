@@ -24,7 +24,7 @@ fn spec(methods: &[Method]) -> IndexSpec {
         base_value: None,
         base_divisor: None,
         rebalance: Rebalance::Quarterly,
-        total_return: false,
+        total_return: TotalReturn::NONE,
         members: None,
         shares: None,
     }
@@ -421,7 +421,7 @@ fn given_divisor_sets_the_level_exactly() {
 #[test]
 fn total_return_reinvests_ordinary_dividends() {
     let mut e = Engine::new(IndexSpec {
-        total_return: true,
+        total_return: TotalReturn::GROSS,
         ..spec(&[Method::CapWeighted, Method::PriceWeighted])
     });
     // CW MV = 10·100 + 20·50 = 2000, D = 20, PR = TR = 100. PW D = 2, PR = TR = 75.
@@ -458,6 +458,72 @@ fn total_return_reinvests_ordinary_dividends() {
     assert_eq!(out.values[0].total_return, Some(n("116.15")));
     assert_eq!(out.values[1].level, n("90"));
     assert_eq!(out.values[1].total_return, Some(n("91.2")));
+}
+
+#[test]
+fn net_total_return_reinvests_dividends_after_withholding() {
+    let mut e = Engine::new(IndexSpec {
+        total_return: TotalReturn {
+            gross: true,
+            net: Some(n("0.30")),
+        },
+        ..spec(&[Method::CapWeighted])
+    });
+    // CW MV = 10·100 + 20·50 = 2000, D = 20: PR = TR = NTR = 100.
+    let out = day(
+        &mut e,
+        "2024-01-02",
+        &[cap(A, "100", "10"), cap(B, "50", "20")],
+        &[],
+    );
+    assert_eq!(out.values[0].total_return, Some(n("100")));
+    assert_eq!(out.values[0].net_total_return, Some(n("100")));
+    // A pays 2 per share: gross IDIV = 10·2 / 20 = 1, TR = 100·101/100 = 101;
+    // net IDIV = 0.7·1 = 0.7, NTR = 100·100.7/100 = 100.7.
+    let out = day(
+        &mut e,
+        "2024-01-03",
+        &[cap(A, "100", "10"), cap(B, "50", "20")],
+        &[act("2024-01-03", A, ActionKind::Dividend(n("2")), 4)],
+    );
+    assert_eq!(out.values[0].total_return, Some(n("101")));
+    assert_eq!(out.values[0].net_total_return, Some(n("100.7")));
+    // A 130: PR = 2300/20 = 115; TR = 101·115/100 = 116.15; NTR = 100.7·115/100 = 115.805.
+    let out = day(
+        &mut e,
+        "2024-01-04",
+        &[cap(A, "130", "10"), cap(B, "50", "20")],
+        &[],
+    );
+    assert_eq!(out.values[0].total_return, Some(n("116.15")));
+    assert_eq!(out.values[0].net_total_return, Some(n("115.805")));
+}
+
+#[test]
+fn net_total_return_alone_leaves_the_gross_one_out() {
+    let mut e = Engine::new(IndexSpec {
+        total_return: TotalReturn {
+            gross: false,
+            net: Some(n("0.15")),
+        },
+        ..spec(&[Method::PriceWeighted])
+    });
+    // PW D = 2, PR = NTR = 75; a dividend of 2 on A: IDIV = 2/2 = 1, net 0.85·1 = 0.85:
+    // NTR = 75·75.85/75 = 75.85.
+    day(
+        &mut e,
+        "2024-01-02",
+        &[cap(A, "100", "10"), cap(B, "50", "20")],
+        &[],
+    );
+    let out = day(
+        &mut e,
+        "2024-01-03",
+        &[cap(A, "100", "10"), cap(B, "50", "20")],
+        &[act("2024-01-03", A, ActionKind::Dividend(n("2")), 4)],
+    );
+    assert_eq!(out.values[0].total_return, None);
+    assert_eq!(out.values[0].net_total_return, Some(n("75.85")));
 }
 
 #[test]
