@@ -5,7 +5,7 @@ use crate::cli::{ComputeArgs, FormatArg, InputArgs, MethodArg, OutputArgs, Rebal
 use crate::error::Error;
 use crate::input::{self, ColumnNames, DateParser, Source};
 use crate::output::Format;
-use crate::pipeline::{check_divisor_methods, InputRequest};
+use crate::pipeline::{check_divisor_methods, FxDate, FxRequest, InputRequest};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use std::io::IsTerminal;
@@ -106,6 +106,21 @@ pub fn input_request(args: InputArgs) -> Result<InputRequest, Error> {
             RebalanceArg::None => Rebalance::None,
         }
     };
+    if args.fx.is_none() && (args.fx_date.is_some() || args.fx_carry) {
+        return Err(Error::usage(
+            "--fx-date and --fx-carry apply only with --fx FILE",
+            "give the FX rates with --fx FILE, or drop the flag",
+        ));
+    }
+    let fx = args.fx.as_deref().map(|f| FxRequest {
+        source: Source::from_arg(f),
+        date: match args.fx_date {
+            None | Some(crate::cli::FxDateArg::Same) => FxDate::Same,
+            Some(crate::cli::FxDateArg::Next) => FxDate::Next,
+            Some(crate::cli::FxDateArg::Previous) => FxDate::Previous,
+        },
+        carry: args.fx_carry,
+    });
     let prices = Source::from_arg(args.prices.as_deref().unwrap_or("-"));
     let aux = |a: &Option<String>| a.as_deref().map(Source::from_arg);
     let (constituents, shares, actions, divisors) = (
@@ -120,6 +135,7 @@ pub fn input_request(args: InputArgs) -> Result<InputRequest, Error> {
         shares.as_ref(),
         actions.as_ref(),
         divisors.as_ref(),
+        fx.as_ref().map(|f| &f.source),
     ])?;
     not_a_terminal(
         &prices,
@@ -149,6 +165,7 @@ pub fn input_request(args: InputArgs) -> Result<InputRequest, Error> {
         quiet: args.quiet,
         strict: args.strict,
         infer_splits: args.infer_splits,
+        fx,
     })
 }
 
@@ -175,6 +192,7 @@ pub fn column_names(c: &crate::cli::ColumnArgs) -> Result<ColumnNames, Error> {
         },
         skip_bad_rows: false,
         wide: c.wide,
+        currencies: None,
     })
 }
 
