@@ -320,9 +320,9 @@ pub fn read_fx(source: &Source, dates: &DateParser) -> Result<FxTable, DataError
             Some(c) => {
                 let code = t.text(c)?.trim().to_ascii_uppercase();
                 if code.is_empty() {
-                    return Err(t
-                        .error(c, "the currency is empty")
-                        .hint("write the currency code of the prices the rate converts, e.g. USD"));
+                    return Err(t.error(c, "the currency is empty").hint(
+                        "write the currency code of the prices the rate converts, e.g. USD",
+                    ));
                 }
                 code
             }

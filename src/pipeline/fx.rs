@@ -163,13 +163,22 @@ impl FxConverter {
     }
 
     /// The rate of series `s` paired with `date` (cached for the date).
-    fn rate(&mut self, s: usize, date: NaiveDate, warn: &mut dyn FnMut(&str)) -> Result<Decimal, Error> {
+    fn rate(
+        &mut self,
+        s: usize,
+        date: NaiveDate,
+        warn: &mut dyn FnMut(&str),
+    ) -> Result<Decimal, Error> {
         if let Some(r) = self.today[s] {
             return Ok(r);
         }
         let series = &self.table.series[s];
         let code = &self.table.currencies[s];
-        let of = if code.is_empty() { String::new() } else { format!(" {code}") };
+        let of = if code.is_empty() {
+            String::new()
+        } else {
+            format!(" {code}")
+        };
         let mode = self.mode.name();
         let rate = match lookup(series, date, self.mode) {
             (Some(r), _) => r.1,
@@ -195,7 +204,9 @@ impl FxConverter {
                          last rate before it"
                             .to_string()
                     }
-                    (None, _) => "add a rate for that date: there is no earlier rate to carry".to_string(),
+                    (None, _) => {
+                        "add a rate for that date: there is no earlier rate to carry".to_string()
+                    }
                 };
                 return Err(DataError::new(format!(
                     "no{of} rate for the index date {date} (--fx-date {mode})"
@@ -246,7 +257,9 @@ impl FxConverter {
             let mut converted = a.clone();
             converted.kind = match a.kind {
                 ActionKind::Split(r) => ActionKind::Split(r),
-                ActionKind::Dividend(v) => ActionKind::Dividend(mul(v, self.rate(c, date, warn)?, date)?),
+                ActionKind::Dividend(v) => {
+                    ActionKind::Dividend(mul(v, self.rate(c, date, warn)?, date)?)
+                }
                 ActionKind::SpecialDividend(v) => {
                     let rate = match self.previous[c] {
                         Some(r) => r,
@@ -315,8 +328,10 @@ impl FxConverter {
 /// `v · rate`, checked.
 fn mul(v: Decimal, rate: Decimal, date: NaiveDate) -> Result<Decimal, Error> {
     v.checked_mul(rate).ok_or_else(|| {
-        DataError::new(format!("arithmetic overflow on {date} while converting a price"))
-            .hint("the numbers exceed 28-digit decimals: check the FX rates")
-            .into()
+        DataError::new(format!(
+            "arithmetic overflow on {date} while converting a price"
+        ))
+        .hint("the numbers exceed 28-digit decimals: check the FX rates")
+        .into()
     })
 }

@@ -61,8 +61,15 @@ impl MethodPool {
             let mut symbols = symbols.clone();
             let fx = fx.cloned();
             pool.handles.push(std::thread::spawn(move || {
-                let mut runner =
-                    DayRunner::new(&one, members, shares, &actions, &file_divisors, false, fx.as_ref());
+                let mut runner = DayRunner::new(
+                    &one,
+                    members,
+                    shares,
+                    &actions,
+                    &file_divisors,
+                    false,
+                    fx.as_ref(),
+                );
                 // Split moves are the same for every method: the first thread looks for them.
                 runner.watch_splits(i == 0);
                 let mut warnings = Vec::new();

@@ -117,15 +117,14 @@ impl Assembly<'_> {
         self.quotes.extend(self.rows.drain(..).map(|r| r.quote));
         let warnings = &mut self.warnings;
         let mut held = |m: &str| warnings.push(m.to_string());
-        self.runner
-            .day(
-                date,
-                &self.quotes,
-                &self.currencies,
-                divisor.map(|d| d.0),
-                symbols,
-                &mut held,
-            )
+        self.runner.day(
+            date,
+            &self.quotes,
+            &self.currencies,
+            divisor.map(|d| d.0),
+            symbols,
+            &mut held,
+        )
     }
 }
 
