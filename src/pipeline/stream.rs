@@ -128,6 +128,39 @@ impl Assembly<'_> {
     }
 }
 
+/// The engines of a streamed run: one, or with several methods a pool of one per method.
+fn start_runners<'r>(
+    req: &'r InputRequest,
+    members: &Option<crate::calc::MemberList>,
+    shares: Option<crate::calc::SharesSchedule>,
+    actions: &'r [crate::calc::Action],
+    file_divisors: &'r BTreeMap<NaiveDate, (Decimal, u64)>,
+    symbols: &Symbols,
+    fx: &Option<input::FxTable>,
+) -> Runners<'r> {
+    if req.spec.methods.len() > 1 {
+        Runners::Pool(MethodPool::start(
+            req,
+            members,
+            &shares,
+            actions,
+            file_divisors,
+            symbols,
+            fx.as_ref(),
+        ))
+    } else {
+        Runners::One(Box::new(DayRunner::new(
+            req,
+            members.clone(),
+            shares,
+            actions,
+            file_divisors,
+            false,
+            fx.as_ref(),
+        )))
+    }
+}
+
 /// Streams a date-sorted prices file through the engine, parsing it on two threads while this
 /// one assembles the dates and computes; `None` if the file turns out not to be sorted by date
 /// (warnings are held back until the end, so nothing is said twice).
@@ -150,27 +183,15 @@ pub(super) fn stream_index(
     if reader.transcoded() {
         return Ok(None);
     }
-    let runner = if req.spec.methods.len() > 1 {
-        Runners::Pool(MethodPool::start(
-            req,
-            &members,
-            &shares,
-            &actions,
-            &file_divisors,
-            &symbols,
-            fx.as_ref(),
-        ))
-    } else {
-        Runners::One(Box::new(DayRunner::new(
-            req,
-            members.clone(),
-            shares,
-            &actions,
-            &file_divisors,
-            false,
-            fx.as_ref(),
-        )))
-    };
+    let runner = start_runners(
+        req,
+        &members,
+        shares,
+        &actions,
+        &file_divisors,
+        &symbols,
+        &fx,
+    );
     let mut day = Assembly {
         req,
         name: reader.name().to_string(),
