@@ -155,6 +155,17 @@ pub enum RebalanceArg {
     None,
 }
 
+/// Which FX rate pairs with an index date (`--fx-date`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FxDateArg {
+    /// The rate dated the index date.
+    Same,
+    /// The first rate dated after the index date (a US close at the next Tokyo morning's TTM).
+    Next,
+    /// The last rate dated before the index date.
+    Previous,
+}
+
 /// Output formats (`--format`), one list for every command: the data commands write csv,
 /// json, table or markdown; chart writes svg or png.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -346,6 +357,22 @@ pub struct InputArgs {
     /// as idx check finds them) as split actions. A heuristic: check the warnings it prints.
     #[arg(long, help_heading = "Index")]
     pub infer_splits: bool,
+
+    /// FX rates (date,rate, or date,currency,rate with a currency column in the prices file):
+    /// target-currency units per unit of the prices' currency. Prices and dividends are
+    /// converted before the index is computed (the index in yen: 円換算).
+    #[arg(long, value_name = "FILE", help_heading = "Input files")]
+    pub fx: Option<String>,
+
+    /// Which rate pairs with each index date: the rate dated that day, the first one after it
+    /// (a US close at the next Tokyo morning's TTM) or the last one before it [default: same].
+    #[arg(long, value_enum, value_name = "WHEN", help_heading = "Input files")]
+    pub fx_date: Option<FxDateArg>,
+
+    /// Carry the last rate over an index date without one (one warning per gap) instead of
+    /// failing.
+    #[arg(long, help_heading = "Input files")]
+    pub fx_carry: bool,
 }
 
 /// The output flags, one definition shared by every command.

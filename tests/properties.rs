@@ -451,6 +451,7 @@ fn run(data: &Data, o: &Opts) -> IndexRun {
         quiet: true,
         strict: false,
         infer_splits: false,
+        fx: None,
     };
     let files = files(data, o);
     for (name, text) in &files {
@@ -935,6 +936,7 @@ fn row_order_examples() {
             quiet: true,
             strict: false,
             infer_splits: false,
+            fx: None,
         };
         compute_index(&req, &mut |_| {}).unwrap()
     }

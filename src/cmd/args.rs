@@ -5,7 +5,7 @@ use crate::cli::{ComputeArgs, FormatArg, InputArgs, MethodArg, OutputArgs, Rebal
 use crate::error::Error;
 use crate::input::{self, ColumnNames, DateParser, Source};
 use crate::output::Format;
-use crate::pipeline::{check_divisor_methods, InputRequest};
+use crate::pipeline::{check_divisor_methods, FxDate, FxRequest, InputRequest};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use std::io::IsTerminal;
@@ -147,42 +147,9 @@ pub fn input_request(args: InputArgs) -> Result<InputRequest, Error> {
     if given_divisor {
         check_divisor_methods(&methods, "--divisor/--divisors")?;
     }
-    if let Some(d) = args.divisor {
-        if d <= Decimal::ZERO {
-            return Err(Error::usage(
-                format!("--divisor must be greater than 0, got {d}"),
-                "give the divisor in force on the base date",
-            ));
-        }
-        if args.base_value.is_some() {
-            return Err(Error::usage(
-                "--divisor and --base-value both set the base level",
-                "give one of them",
-            ));
-        }
-    }
-    if let Some(v) = args.base_value {
-        if v <= Decimal::ZERO {
-            return Err(Error::usage(
-                format!("--base-value must be greater than 0, got {v}"),
-                "give a positive level such as 100 or 1000",
-            ));
-        }
-    }
-    let rebalance = if !args.rebalance_dates.is_empty() {
-        let mut dates = args.rebalance_dates.clone();
-        dates.sort_unstable();
-        dates.dedup();
-        Rebalance::Dates(dates)
-    } else {
-        match args.rebalance.unwrap_or(RebalanceArg::Quarterly) {
-            RebalanceArg::Quarterly => Rebalance::Quarterly,
-            RebalanceArg::ThirdFriday => Rebalance::ThirdFriday,
-            RebalanceArg::Monthly => Rebalance::Monthly,
-            RebalanceArg::Daily => Rebalance::Daily,
-            RebalanceArg::None => Rebalance::None,
-        }
-    };
+    base_flags(&args)?;
+    let rebalance = rebalance(&args);
+    let fx = fx_request(&args)?;
     let prices = Source::from_arg(args.prices.as_deref().unwrap_or("-"));
     let aux = |a: &Option<String>| a.as_deref().map(Source::from_arg);
     let (constituents, shares, actions, divisors) = (
@@ -197,6 +164,7 @@ pub fn input_request(args: InputArgs) -> Result<InputRequest, Error> {
         shares.as_ref(),
         actions.as_ref(),
         divisors.as_ref(),
+        fx.as_ref().map(|f| &f.source),
     ])?;
     not_a_terminal(
         &prices,
@@ -226,7 +194,72 @@ pub fn input_request(args: InputArgs) -> Result<InputRequest, Error> {
         quiet: args.quiet,
         strict: args.strict,
         infer_splits: args.infer_splits,
+        fx,
     })
+}
+
+/// `--divisor` and `--base-value`: positive, and not both.
+fn base_flags(args: &InputArgs) -> Result<(), Error> {
+    if let Some(d) = args.divisor {
+        if d <= Decimal::ZERO {
+            return Err(Error::usage(
+                format!("--divisor must be greater than 0, got {d}"),
+                "give the divisor in force on the base date",
+            ));
+        }
+        if args.base_value.is_some() {
+            return Err(Error::usage(
+                "--divisor and --base-value both set the base level",
+                "give one of them",
+            ));
+        }
+    }
+    if let Some(v) = args.base_value {
+        if v <= Decimal::ZERO {
+            return Err(Error::usage(
+                format!("--base-value must be greater than 0, got {v}"),
+                "give a positive level such as 100 or 1000",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The equal-weight schedule: `--rebalance-dates`, else `--rebalance` (quarterly by default).
+fn rebalance(args: &InputArgs) -> Rebalance {
+    if !args.rebalance_dates.is_empty() {
+        let mut dates = args.rebalance_dates.clone();
+        dates.sort_unstable();
+        dates.dedup();
+        Rebalance::Dates(dates)
+    } else {
+        match args.rebalance.unwrap_or(RebalanceArg::Quarterly) {
+            RebalanceArg::Quarterly => Rebalance::Quarterly,
+            RebalanceArg::ThirdFriday => Rebalance::ThirdFriday,
+            RebalanceArg::Monthly => Rebalance::Monthly,
+            RebalanceArg::Daily => Rebalance::Daily,
+            RebalanceArg::None => Rebalance::None,
+        }
+    }
+}
+
+/// `--fx FILE` with `--fx-date` and `--fx-carry` (which need it).
+fn fx_request(args: &InputArgs) -> Result<Option<FxRequest>, Error> {
+    if args.fx.is_none() && (args.fx_date.is_some() || args.fx_carry) {
+        return Err(Error::usage(
+            "--fx-date and --fx-carry apply only with --fx FILE",
+            "give the FX rates with --fx FILE, or drop the flag",
+        ));
+    }
+    Ok(args.fx.as_deref().map(|f| FxRequest {
+        source: Source::from_arg(f),
+        date: match args.fx_date {
+            None | Some(crate::cli::FxDateArg::Same) => FxDate::Same,
+            Some(crate::cli::FxDateArg::Next) => FxDate::Next,
+            Some(crate::cli::FxDateArg::Previous) => FxDate::Previous,
+        },
+        carry: args.fx_carry,
+    }))
 }
 
 /// How to read a prices file, from the column flags every reading command shares (the column
@@ -252,6 +285,7 @@ pub fn column_names(c: &crate::cli::ColumnArgs) -> Result<ColumnNames, Error> {
         },
         skip_bad_rows: false,
         wide: c.wide,
+        currencies: None,
     })
 }
 

@@ -288,3 +288,86 @@ pub fn read_column_map(source: &Source) -> Result<Vec<(String, String)>, DataErr
     }
     Ok(out)
 }
+
+/// One rate of an FX file: its date, the rate and its line.
+pub type FxRate = (NaiveDate, Decimal, u64);
+
+/// An FX file (`--fx FILE`): rates in target-currency units per unit of the prices' currency.
+#[derive(Clone, Debug, Default)]
+pub struct FxTable {
+    /// The file's name, for messages.
+    pub name: String,
+    /// Whether the file has a `currency` column (one series per currency).
+    pub by_currency: bool,
+    /// The currency codes (upper case), one per series; `[""]` without a currency column.
+    pub currencies: Vec<String>,
+    /// The rates of each currency, sorted by date, one per date.
+    pub series: Vec<Vec<FxRate>>,
+}
+
+/// Reads `--fx FILE`: `date,rate`, or `date,currency,rate` for prices in several currencies.
+/// A rate must be greater than 0; a currency has one rate per date (a second, different one is
+/// an error naming both lines). Currency codes are compared without regard to case.
+pub fn read_fx(source: &Source, dates: &DateParser) -> Result<FxTable, DataError> {
+    let mut t = Table::open(source)?;
+    let date_col = t.require(&["date"], None, None, "")?;
+    let rate_col = t.require(&["rate", "fx", "close"], None, None, "")?;
+    let cur_col = t.column(&["currency"], None)?;
+    let mut by: BTreeMap<String, BTreeMap<NaiveDate, (Decimal, u64)>> = BTreeMap::new();
+    while t.next()? {
+        let date = t.date(date_col, dates)?;
+        let currency = match cur_col {
+            Some(c) => {
+                let code = t.text(c)?.trim().to_ascii_uppercase();
+                if code.is_empty() {
+                    return Err(t.error(c, "the currency is empty").hint(
+                        "write the currency code of the prices the rate converts, e.g. USD",
+                    ));
+                }
+                code
+            }
+            None => String::new(),
+        };
+        let rate = t.decimal(rate_col)?;
+        if rate <= Decimal::ZERO {
+            return Err(t
+                .error(rate_col, "the rate must be greater than 0")
+                .hint("write the target-currency units per unit of the prices' currency, e.g. 149.52 JPY per USD"));
+        }
+        let series = by.entry(currency.clone()).or_default();
+        if let Some(&(r0, line0)) = series.get(&date) {
+            if r0 != rate {
+                let of = if currency.is_empty() {
+                    String::new()
+                } else {
+                    format!(" {currency}")
+                };
+                return Err(t
+                    .error(
+                        rate_col,
+                        format!("two{of} rates on {date}: {r0} on line {line0} and this one"),
+                    )
+                    .hint("a currency has one rate per date: keep one row per date"));
+            }
+            continue;
+        }
+        series.insert(date, (rate, t.line()));
+    }
+    if by.is_empty() {
+        return Err(DataError::new("the FX file has no rates")
+            .file(t.name())
+            .hint("give one row of date,rate per date"));
+    }
+    let mut table = FxTable {
+        name: t.name().to_string(),
+        by_currency: cur_col.is_some(),
+        ..FxTable::default()
+    };
+    for (code, rates) in by {
+        table.currencies.push(code);
+        table
+            .series
+            .push(rates.into_iter().map(|(d, (r, l))| (d, r, l)).collect());
+    }
+    Ok(table)
+}

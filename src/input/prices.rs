@@ -36,6 +36,9 @@ pub struct ColumnNames {
     pub skip_bad_rows: bool,
     /// Wide layout: `date` and one price column per symbol.
     pub wide: bool,
+    /// `--fx` with a `currency` column: the FX file's name and its currency codes. The prices
+    /// file then needs a `currency` column, and each row's currency must be one of them.
+    pub currencies: Option<(String, Vec<String>)>,
 }
 
 /// One date of the prices file.
@@ -100,6 +103,15 @@ impl PriceData {
         self.rows[i].symbol
     }
 
+    /// The currency of row `i`: its index in [`ColumnNames::currencies`] (0 without them).
+    pub fn currency(&self, i: usize) -> u32 {
+        let r = &self.rows[i];
+        (r.flags & SIDE != 0)
+            .then(|| self.side.get(&r.line).map(|s| s.currency))
+            .flatten()
+            .unwrap_or(0)
+    }
+
     /// The group of row `i`, if the file has a group column and the cell is filled.
     pub fn group(&self, i: usize) -> Option<u32> {
         let r = &self.rows[i];
@@ -159,6 +171,8 @@ pub(crate) struct Row {
     pub(crate) quote: Quote,
     pub(crate) divisor: Option<Decimal>,
     pub(crate) group: Option<u32>,
+    /// The index of the row's currency in [`ColumnNames::currencies`] (0 without them).
+    pub(crate) currency: u32,
 }
 
 /// Checks the rows of one date (sorted by symbol, then line): no symbol twice, at most one

@@ -8,6 +8,7 @@
 //! - Every path feeds the same [`DayRunner`], which also watches for moves that make the
 //!   levels wrong (unrecorded splits).
 
+mod fx;
 mod messages;
 mod pool;
 mod runner;
@@ -15,6 +16,7 @@ mod stream;
 
 use stream::stream_index;
 
+pub use fx::{FxDate, FxRequest};
 pub use messages::calc_error;
 pub use runner::{run_index, DayRunner};
 
@@ -24,7 +26,7 @@ use crate::calc::{
 };
 use crate::check::detect::{SplitEvent, SplitWatch};
 use crate::error::{DataError, Error};
-use crate::input::{self, ColumnNames, DateParser, PriceData, Source, Symbols};
+use crate::input::{self, ColumnNames, DateParser, FxTable, PriceData, Source, Symbols};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
@@ -54,6 +56,8 @@ pub struct InputRequest {
     pub strict: bool,
     /// `--infer-splits`: apply the splits that the prices show as split actions.
     pub infer_splits: bool,
+    /// `--fx FILE` and its flags: convert the prices to another currency before the engine.
+    pub fx: Option<FxRequest>,
 }
 
 /// The computed index: one [`DayOutput`] per index date.
@@ -111,6 +115,8 @@ pub struct Loaded {
     pub members: Option<MemberList>,
     /// The shares schedule.
     pub shares: Option<SharesSchedule>,
+    /// The FX rates of `--fx`.
+    pub fx: Option<FxTable>,
 }
 
 impl Loaded {
@@ -146,6 +152,30 @@ pub(super) fn read_members_and_shares(
     Ok((members, shares))
 }
 
+/// The FX file of `req`, if any, and the prices file's columns (with a currency column when the
+/// FX file gives rates by currency).
+pub(super) fn read_fx(req: &InputRequest) -> Result<(Option<FxTable>, ColumnNames), Error> {
+    let mut columns = req.columns.clone();
+    let Some(fx) = &req.fx else {
+        return Ok((None, columns));
+    };
+    let table = input::read_fx(&fx.source, &req.dates)?;
+    if table.by_currency {
+        if columns.wide {
+            return Err(DataError::new(format!(
+                "the FX file {} gives rates by currency, and a wide prices file has no currency \
+                 column",
+                table.name
+            ))
+            .file(req.prices.name())
+            .hint("use the long layout with a currency column, or an FX file of date,rate")
+            .into());
+        }
+        columns.currencies = Some((table.name.clone(), table.currencies.clone()));
+    }
+    Ok((Some(table), columns))
+}
+
 /// The actions (sorted by date, then symbol) and the given divisors of `req`.
 pub(super) fn read_actions_and_divisors(
     req: &InputRequest,
@@ -170,11 +200,12 @@ pub type FileDivisors = BTreeMap<NaiveDate, (Decimal, u64)>;
 /// show are added to the actions (each reported through `warn`).
 pub fn load_input(req: &InputRequest, warn: &mut dyn FnMut(&str)) -> Result<Loaded, Error> {
     let mut symbols = Symbols::new();
+    let (fx, columns) = read_fx(req)?;
     let (members, shares) = read_members_and_shares(req, &mut symbols)?;
     let need_shares = req.spec.methods.contains(&Method::CapWeighted) && shares.is_none();
     let prices = input::read_prices(
         &req.prices,
-        &req.columns,
+        &columns,
         &req.dates,
         &mut symbols,
         members.as_ref(),
@@ -231,6 +262,7 @@ pub fn load_input(req: &InputRequest, warn: &mut dyn FnMut(&str)) -> Result<Load
         file_divisors,
         members,
         shares,
+        fx,
     };
     if req.infer_splits {
         infer_splits(req, &mut loaded, warn);

@@ -3,7 +3,7 @@
 use super::{DayRunner, IndexRun, InputRequest};
 use crate::calc::{Action, MemberList, SharesSchedule};
 use crate::error::{DataError, Error};
-use crate::input::Symbols;
+use crate::input::{FxTable, Symbols};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
@@ -20,6 +20,7 @@ pub(super) enum Runners<'a> {
 struct PoolDay {
     date: NaiveDate,
     quotes: std::sync::Arc<Vec<crate::calc::Quote>>,
+    currencies: Vec<u32>,
     divisor: Option<Decimal>,
     names: Vec<String>,
 }
@@ -42,6 +43,7 @@ impl MethodPool {
         actions: &[Action],
         file_divisors: &BTreeMap<NaiveDate, (Decimal, u64)>,
         symbols: &Symbols,
+        fx: Option<&FxTable>,
     ) -> MethodPool {
         let mut pool = MethodPool {
             senders: Vec::new(),
@@ -57,9 +59,17 @@ impl MethodPool {
             let (members, shares) = (members.clone(), shares.clone());
             let (actions, file_divisors) = (actions.to_vec(), file_divisors.clone());
             let mut symbols = symbols.clone();
+            let fx = fx.cloned();
             pool.handles.push(std::thread::spawn(move || {
-                let mut runner =
-                    DayRunner::new(&one, members, shares, &actions, &file_divisors, false);
+                let mut runner = DayRunner::new(
+                    &one,
+                    members,
+                    shares,
+                    &actions,
+                    &file_divisors,
+                    false,
+                    fx.as_ref(),
+                );
                 // Split moves are the same for every method: the first thread looks for them.
                 runner.watch_splits(i == 0);
                 let mut warnings = Vec::new();
@@ -75,6 +85,7 @@ impl MethodPool {
                     if let Err(e) = runner.day(
                         day.date,
                         &day.quotes,
+                        &day.currencies,
                         day.divisor,
                         &symbols,
                         &mut held,
@@ -101,6 +112,7 @@ impl MethodPool {
         &mut self,
         date: NaiveDate,
         quotes: &[crate::calc::Quote],
+        currencies: &[u32],
         divisor: Option<Decimal>,
         symbols: &Symbols,
     ) {
@@ -111,6 +123,7 @@ impl MethodPool {
         let day = std::sync::Arc::new(PoolDay {
             date,
             quotes: std::sync::Arc::new(quotes.to_vec()),
+            currencies: currencies.to_vec(),
             divisor,
             names,
         });
@@ -168,16 +181,17 @@ impl Runners<'_> {
         &mut self,
         date: NaiveDate,
         quotes: &[crate::calc::Quote],
+        currencies: &[u32],
         divisor: Option<Decimal>,
         symbols: &Symbols,
         warn: &mut dyn FnMut(&str),
     ) -> Result<(), Error> {
         match self {
             Runners::One(runner) => runner
-                .day(date, quotes, divisor, symbols, warn, false)
+                .day(date, quotes, currencies, divisor, symbols, warn, false)
                 .map(|_| ()),
             Runners::Pool(pool) => {
-                pool.day(date, quotes, divisor, symbols);
+                pool.day(date, quotes, currencies, divisor, symbols);
                 Ok(())
             }
         }

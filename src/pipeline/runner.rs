@@ -1,12 +1,13 @@
 //! The one loop that feeds dates to the engine, with the checks that need the actions, the given
 //! divisors and the split watch.
 
+use super::fx::FxConverter;
 use super::messages::{calc_error, notice_text};
 use super::{IndexRun, InputRequest, Loaded, Observer};
 use crate::calc::{Action, CalcError, DayOutput, Engine, MemberList, SharesSchedule};
 use crate::check::detect::{SplitEvent, SplitWatch};
 use crate::error::{DataError, Error};
-use crate::input::{Source, Symbols};
+use crate::input::{FxTable, Source, Symbols};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
@@ -35,8 +36,10 @@ pub fn run_index(
         &loaded.actions,
         &loaded.file_divisors,
         observe.is_some(),
+        loaded.fx.as_ref(),
     );
     let mut quotes = Vec::new();
+    let mut currencies = Vec::new();
     for (k, day) in prices.days.iter().enumerate() {
         quotes.clear();
         quotes.extend(
@@ -45,10 +48,20 @@ pub fn run_index(
                 .filter(|&i| group.is_none() || prices.group(i) == group)
                 .map(|i| prices.quote(i)),
         );
+        currencies.clear();
+        if loaded.fx.as_ref().is_some_and(|f| f.by_currency) {
+            currencies.extend(
+                day.quotes
+                    .clone()
+                    .filter(|&i| group.is_none() || prices.group(i) == group)
+                    .map(|i| prices.currency(i)),
+            );
+        }
         let day_quotes = &quotes[..];
         let produced = runner.day(
             day.date,
             day_quotes,
+            &currencies,
             day.divisor,
             &loaded.symbols,
             warn,
@@ -74,6 +87,7 @@ pub struct DayRunner<'a> {
     days: Vec<DayOutput>,
     day_actions: Vec<Action>,
     watch: Option<SplitWatch>,
+    fx: Option<FxConverter>,
 }
 
 impl<'a> DayRunner<'a> {
@@ -85,8 +99,10 @@ impl<'a> DayRunner<'a> {
         actions: &'a [Action],
         file_divisors: &'a BTreeMap<NaiveDate, (Decimal, u64)>,
         keep_holdings: bool,
+        fx: Option<&FxTable>,
     ) -> Self {
         let mut spec = req.spec.clone();
+        let fx = fx.and_then(|t| FxConverter::new(t.clone(), req, members.clone()));
         spec.members = members;
         spec.shares = shares;
         let mut engine = Engine::new(spec);
@@ -102,6 +118,7 @@ impl<'a> DayRunner<'a> {
             days: Vec::new(),
             day_actions: Vec::new(),
             watch: Some(SplitWatch::default()),
+            fx,
         }
     }
 
@@ -129,12 +146,16 @@ impl<'a> DayRunner<'a> {
     }
 
     /// Computes one date (ascending); returns whether it is an index date. `quotes` are sorted
-    /// by symbol; with `filter_actions` (a group's index) actions of symbols without a quote
-    /// here belong to another group.
+    /// by symbol, in the prices' currencies (`currencies`, parallel to them, or empty for one);
+    /// with `--fx` they and the actions are converted here, before the engine (`fx`). With
+    /// `filter_actions` (a group's index) actions of symbols without a quote here belong to
+    /// another group.
+    #[allow(clippy::too_many_arguments)]
     pub fn day(
         &mut self,
         date: NaiveDate,
         quotes: &[crate::calc::Quote],
+        currencies: &[u32],
         column_divisor: Option<Decimal>,
         symbols: &Symbols,
         warn: &mut dyn FnMut(&str),
@@ -177,6 +198,13 @@ impl<'a> DayRunner<'a> {
             report_splits(watch, self.req, symbols, warn)?;
         }
         let divisor = column_divisor.or_else(|| self.file_divisors.get(&date).map(|d| d.0));
+        let (quotes, todays) = match self.fx.as_mut() {
+            Some(fx) => {
+                fx.convert(date, quotes, currencies, todays, symbols, warn)?;
+                (&fx.quotes[..], &fx.actions[..])
+            }
+            None => (quotes, todays),
+        };
         let result = self.engine.push(crate::calc::DayInput {
             date,
             quotes,

@@ -2,8 +2,8 @@
 
 use super::pool::{MethodPool, Runners};
 use super::{
-    check_divisor_methods, check_file_divisor, read_actions_and_divisors, read_members_and_shares,
-    report_skipped, DayRunner, IndexRun, InputRequest,
+    check_divisor_methods, check_file_divisor, read_actions_and_divisors, read_fx,
+    read_members_and_shares, report_skipped, DayRunner, IndexRun, InputRequest,
 };
 use crate::calc::Method;
 use crate::error::{DataError, Error};
@@ -59,6 +59,9 @@ struct Assembly<'r> {
     /// The rows of the date being assembled.
     rows: Vec<input::Row>,
     quotes: Vec<crate::calc::Quote>,
+    currencies: Vec<u32>,
+    /// Whether rows carry currencies (`--fx` by currency).
+    by_currency: bool,
     order: DayOrder,
     divisor_checked: bool,
     /// An error is only final once the file is known to be sorted by date: a later row dated
@@ -106,12 +109,55 @@ impl Assembly<'_> {
             self.divisor_checked = true;
         }
         check_file_divisor(req, date, divisor, self.file_divisors)?;
+        self.currencies.clear();
+        if self.by_currency {
+            self.currencies.extend(self.rows.iter().map(|r| r.currency));
+        }
         self.quotes.clear();
         self.quotes.extend(self.rows.drain(..).map(|r| r.quote));
         let warnings = &mut self.warnings;
         let mut held = |m: &str| warnings.push(m.to_string());
-        self.runner
-            .day(date, &self.quotes, divisor.map(|d| d.0), symbols, &mut held)
+        self.runner.day(
+            date,
+            &self.quotes,
+            &self.currencies,
+            divisor.map(|d| d.0),
+            symbols,
+            &mut held,
+        )
+    }
+}
+
+/// The engines of a streamed run: one, or with several methods a pool of one per method.
+fn start_runners<'r>(
+    req: &'r InputRequest,
+    members: &Option<crate::calc::MemberList>,
+    shares: Option<crate::calc::SharesSchedule>,
+    actions: &'r [crate::calc::Action],
+    file_divisors: &'r BTreeMap<NaiveDate, (Decimal, u64)>,
+    symbols: &Symbols,
+    fx: &Option<input::FxTable>,
+) -> Runners<'r> {
+    if req.spec.methods.len() > 1 {
+        Runners::Pool(MethodPool::start(
+            req,
+            members,
+            &shares,
+            actions,
+            file_divisors,
+            symbols,
+            fx.as_ref(),
+        ))
+    } else {
+        Runners::One(Box::new(DayRunner::new(
+            req,
+            members.clone(),
+            shares,
+            actions,
+            file_divisors,
+            false,
+            fx.as_ref(),
+        )))
     }
 }
 
@@ -129,32 +175,23 @@ pub(super) fn stream_index(
         return Ok(None);
     }
     let mut symbols = Symbols::new();
+    let (fx, columns) = read_fx(req)?;
     let (members, shares) = read_members_and_shares(req, &mut symbols)?;
     let (actions, file_divisors) = read_actions_and_divisors(req, &mut symbols, &members)?;
     let need_shares = req.spec.methods.contains(&Method::CapWeighted) && shares.is_none();
-    let reader = input::PriceReader::open(&req.prices, &req.columns, need_shares)?;
+    let reader = input::PriceReader::open(&req.prices, &columns, need_shares)?;
     if reader.transcoded() {
         return Ok(None);
     }
-    let runner = if req.spec.methods.len() > 1 {
-        Runners::Pool(MethodPool::start(
-            req,
-            &members,
-            &shares,
-            &actions,
-            &file_divisors,
-            &symbols,
-        ))
-    } else {
-        Runners::One(Box::new(DayRunner::new(
-            req,
-            members.clone(),
-            shares,
-            &actions,
-            &file_divisors,
-            false,
-        )))
-    };
+    let runner = start_runners(
+        req,
+        &members,
+        shares,
+        &actions,
+        &file_divisors,
+        &symbols,
+        &fx,
+    );
     let mut day = Assembly {
         req,
         name: reader.name().to_string(),
@@ -162,6 +199,8 @@ pub(super) fn stream_index(
         runner,
         rows: Vec::new(),
         quotes: Vec::new(),
+        currencies: Vec::new(),
+        by_currency: fx.as_ref().is_some_and(|f| f.by_currency),
         order: DayOrder::default(),
         divisor_checked: false,
         pending: None,

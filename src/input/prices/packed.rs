@@ -62,6 +62,7 @@ pub(super) struct Side {
     pub(super) float: Option<Decimal>,
     pub(super) divisor: Option<Decimal>,
     pub(super) group: Option<u32>,
+    pub(super) currency: u32,
 }
 
 fn small(d: Decimal) -> Option<(i64, u8)> {
@@ -86,11 +87,13 @@ pub(super) fn pack(row: Row, side: &mut FxHashMap<u32, Side>) -> Packed {
     extra.float = q.float;
     extra.divisor = row.divisor;
     extra.group = row.group;
+    extra.currency = row.currency;
     let needs_side = extra.price.is_some()
         || extra.shares.is_some()
         || extra.float.is_some()
         || extra.divisor.is_some()
-        || extra.group.is_some();
+        || extra.group.is_some()
+        || extra.currency != 0;
     let (p, ps) = price.unwrap_or((0, 0));
     let (s, ss) = shares.flatten().unwrap_or((0, 0));
     let mut flags = 0;

@@ -18,6 +18,7 @@ struct PriceColumns {
     float: Option<usize>,
     divisor: Option<usize>,
     group: Option<usize>,
+    currency: Option<usize>,
 }
 
 /// A progress bar of the bytes read, on stderr, for a file of 32 MB or more when stderr is a
@@ -94,6 +95,15 @@ impl PriceReader {
             Some(c) => Some(t.require(&["group"], Some(c), None, " (named by --group-by/--by)")?),
             None => t.column(&["group", "sector"], None)?,
         };
+        let currency = match &columns.currencies {
+            Some((fx, _)) => Some(t.require(
+                &["currency"],
+                None,
+                None,
+                &format!(" (the FX file {fx} gives rates by currency)"),
+            )?),
+            None => None,
+        };
         Ok(PriceReader {
             t,
             parser: RowParser {
@@ -105,7 +115,9 @@ impl PriceReader {
                     float,
                     divisor,
                     group,
+                    currency,
                 },
+                currencies: columns.currencies.clone().unwrap_or_default(),
                 group_names: Vec::new(),
                 last_date: None,
                 ids: Vec::new(),
@@ -207,6 +219,8 @@ impl PriceReader {
 #[derive(Clone)]
 pub(crate) struct RowParser {
     cols: PriceColumns,
+    /// The FX file's name and currency codes (with a currency column).
+    currencies: (String, Vec<String>),
     group_names: Vec<String>,
     last_date: Option<(Vec<u8>, NaiveDate)>,
     /// Symbol ids of the rows of the current and of the previous date, in file order.
@@ -232,6 +246,27 @@ impl RowParser {
     /// The group labels seen so far.
     pub(crate) fn group_names(&self) -> &[String] {
         &self.group_names
+    }
+
+    /// The currency of the row: its index among the FX file's currencies.
+    fn currency(&self, t: &Cells<'_>, col: usize) -> Result<u32, DataError> {
+        let code = t.text(col)?.trim().to_ascii_uppercase();
+        let (fx, codes) = &self.currencies;
+        if code.is_empty() {
+            return Err(t
+                .error(col, "the currency is empty")
+                .hint("write the currency code of the price, e.g. USD"));
+        }
+        match codes.iter().position(|c| *c == code) {
+            Some(i) => Ok(i as u32),
+            None => Err(t
+                .error(col, format!("the FX file {fx} has no rates for {code}"))
+                .hint(format!(
+                    "add {code}'s rates to {fx} (date,currency,rate; a member already in the \
+                     target currency needs rate 1 on each date); it has {}",
+                    codes.join(", ")
+                ))),
+        }
     }
 
     /// The row of record `t`, checked; `None` for a row of a symbol not on `members` (skipped
@@ -351,8 +386,13 @@ impl RowParser {
             }
             None => None,
         };
+        let currency = match c.currency {
+            Some(col) => self.currency(&t, col)?,
+            None => 0,
+        };
         Ok(Some(Row {
             group,
+            currency,
             date,
             quote: Quote {
                 symbol,

@@ -115,6 +115,7 @@ pub(super) fn read_wide(
                 },
                 divisor: None,
                 group: None,
+                currency: 0,
             });
         }
     }
