@@ -6,6 +6,7 @@ pub mod args;
 pub mod chart;
 pub mod check;
 pub mod compute;
+pub mod contrib;
 pub mod relative;
 pub mod returns;
 pub mod share;
@@ -21,6 +22,7 @@ pub fn run(cli: Cli, warn: &mut dyn FnMut(&str)) -> Result<(), Error> {
         Command::Returns(args) => returns::run(args, warn),
         Command::Weights(args) => weights::run(args, warn),
         Command::Share(args) => share::run(args, warn),
+        Command::Contrib(args) => contrib::run(args, warn),
         Command::Relative(args) => relative::run(args, warn),
         Command::Chart(args) => chart::run(args),
         Command::Check(args) => check::run(args),
