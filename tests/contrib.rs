@@ -134,7 +134,7 @@ fn cap_weighted_with_a_share_change_and_a_replacement() {
 
 /// Sums `values` exactly (as integers at 28 decimals).
 fn exact_sum(values: impl Iterator<Item = Decimal>) -> i128 {
-    values.map(|v| at28(v)).sum()
+    values.map(at28).sum()
 }
 
 fn at28(v: Decimal) -> i128 {

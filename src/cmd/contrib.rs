@@ -104,21 +104,22 @@ fn day_rows(
         if !kept {
             continue;
         }
-        let (ret, written) = match (day.members[i].return_weight, out[i]) {
-            (Some((ret, _)), Some(w)) => (num(ret * hundred), w),
-            _ => (Cell::Empty, (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO)),
-        };
-        let weight = if out[i].is_some() {
-            num(written.2)
-        } else {
-            Cell::Empty
+        // Outside A: 0 points, no return and no weight.
+        let (points, pct, ret, weight) = match (day.members[i].return_weight, out[i]) {
+            (Some((ret, _)), Some((points, pct, weight))) => {
+                let ret = ret
+                    .checked_mul(hundred)
+                    .ok_or_else(|| err(ContribError::Overflow("a return")))?;
+                (points, pct, num(ret), num(weight))
+            }
+            _ => (Decimal::ZERO, Decimal::ZERO, Cell::Empty, Cell::Empty),
         };
         rows.push(vec![
             Cell::Text(date.to_string()),
             Cell::Number((r + 1).to_string()),
             Cell::Text(name(i).to_string()),
-            num(written.0),
-            num(written.1),
+            num(points),
+            num(pct),
             ret,
             weight,
         ]);
