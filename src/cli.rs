@@ -48,6 +48,14 @@ pub enum Command {
     /// share of market cap), one row per index date.
     Share(ShareArgs),
 
+    /// Each constituent's contribution to the change of the index level (寄与度), in points and
+    /// in percent of the previous level, one block per index date.
+    ///
+    /// c = L(t−1) · q·(p − p̃) / Σ q·p̃ over the constituents with a previous close (p̃ restated
+    /// for splits and special dividends); price-weighted: (p − p̃) / divisor. The contributions
+    /// of a date add up to exactly the level change, written ones to the written change.
+    Contrib(ContribArgs),
+
     /// The ratio of two level series on their common dates, rebased to 100: 100 · (A/A0) / (B/B0).
     ///
     /// Reads two level files (A.csv B.csv), or two columns of one file (--column A,B), or
@@ -681,6 +689,34 @@ pub struct ShareArgs {
     /// Accept set members that are never in the index (warn instead of failing).
     #[arg(long, help_heading = "Share")]
     pub allow_missing: bool,
+
+    /// First date to write.
+    #[arg(long, value_name = "YYYY-MM-DD", help_heading = "Output")]
+    pub from: Option<NaiveDate>,
+
+    /// Last date to write.
+    #[arg(long, value_name = "YYYY-MM-DD", help_heading = "Output")]
+    pub to: Option<NaiveDate>,
+
+    /// Output flags.
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// `idx contrib`.
+#[derive(Debug, Args)]
+pub struct ContribArgs {
+    /// Input flags (--method: exactly one).
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Only this date [default: every index date after the base date].
+    #[arg(long, value_name = "YYYY-MM-DD", conflicts_with_all = ["from", "to"], help_heading = "Contributions")]
+    pub date: Option<NaiveDate>,
+
+    /// Per date, write only the N largest contributions up and the N largest down.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..), help_heading = "Contributions")]
+    pub top: Option<u32>,
 
     /// First date to write.
     #[arg(long, value_name = "YYYY-MM-DD", help_heading = "Output")]

@@ -138,6 +138,10 @@ pub struct Holding {
     pub index_shares: Decimal,
     /// Its value in the index, `q · p`; its weight is this over the sum of all values.
     pub value: Decimal,
+    /// Its previous close restated for the date's splits and special dividends, `p̃(t−1)`, if
+    /// it had a close at `t−1` (a member of `A(t)`); `None` for a constituent entering at its
+    /// first close.
+    pub previous: Option<Decimal>,
 }
 
 impl Engine {
@@ -199,6 +203,7 @@ impl Engine {
                 price: c.price,
                 index_shares: q,
                 value: mul(q, c.price, date, "a constituent's value")?,
+                previous: c.prev,
             });
         }
         self.holdings[m] = h;

@@ -6,6 +6,7 @@ pub mod args;
 pub mod chart;
 pub mod check;
 pub mod compute;
+pub mod contrib;
 pub mod relative;
 pub mod returns;
 pub mod share;
@@ -22,6 +23,7 @@ pub fn run(cli: Cli, warn: &mut dyn FnMut(&str)) -> Result<(), Error> {
         Command::Returns(a) => args::settle_total_return(&mut a.input, None),
         Command::Weights(a) => args::settle_total_return(&mut a.input, None),
         Command::Share(a) => args::settle_total_return(&mut a.input, None),
+        Command::Contrib(a) => args::settle_total_return(&mut a.input, None),
         Command::Relative(a) => args::settle_total_return(&mut a.input, Some(&mut a.other)),
         Command::Chart(_) | Command::Check(_) => {}
     }
@@ -30,6 +32,7 @@ pub fn run(cli: Cli, warn: &mut dyn FnMut(&str)) -> Result<(), Error> {
         Command::Returns(args) => returns::run(args, warn),
         Command::Weights(args) => weights::run(args, warn),
         Command::Share(args) => share::run(args, warn),
+        Command::Contrib(args) => contrib::run(args, warn),
         Command::Relative(args) => relative::run(args, warn),
         Command::Chart(args) => chart::run(args),
         Command::Check(args) => check::run(args),

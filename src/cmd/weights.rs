@@ -39,7 +39,7 @@ pub(crate) fn ranked<'h>(
 }
 
 /// The date of an index run closest to `date` on each side, for messages.
-fn nearest(run: &IndexRun, date: NaiveDate) -> String {
+pub(crate) fn nearest(run: &IndexRun, date: NaiveDate) -> String {
     let i = run.days.partition_point(|d| d.date < date);
     let near: Vec<String> = [i.checked_sub(1), Some(i)]
         .into_iter()

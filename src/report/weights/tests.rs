@@ -11,6 +11,7 @@ fn holding(symbol: u32, q: i64, p: &str) -> Holding {
         price: d(p),
         index_shares: Decimal::from(q),
         value: Decimal::from(q) * d(p),
+        previous: None,
     }
 }
 
