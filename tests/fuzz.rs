@@ -51,7 +51,7 @@ const HANG: Duration = Duration::from_secs(30);
 
 /// The commands, in the order of the report.
 const COMMANDS: &[&str] = &[
-    "compute", "returns", "weights", "share", "relative", "check", "chart",
+    "compute", "returns", "weights", "share", "contrib", "relative", "check", "chart",
 ];
 
 /// One configuration: the command line after `idx` (split on spaces; placeholders below) and
@@ -144,6 +144,13 @@ const CONFIGS: &[Config] = &[
         "csv",
     ),
     c("share -m ew --members-file {c} --allow-missing {p}", "csv"),
+    // contrib: every date, one date's top movers, and with actions and members.
+    c("contrib -m cw {p}", "csv"),
+    c(
+        "contrib -m pw --date={date} --top 3 --format json {p}",
+        "json",
+    ),
+    c("contrib -m ew --actions {a} --constituents {c} {p}", "csv"),
     // relative: two methods, two level files, two columns of one file.
     c("relative -m ew,cw {p}", "csv"),
     c("relative -m pw,cw --actions {a} --common-dates {p}", "csv"),
