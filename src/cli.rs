@@ -283,6 +283,12 @@ pub struct InputArgs {
     #[arg(long, value_name = "FILE", help_heading = "Input files")]
     pub divisors: Option<String>,
 
+    /// Nikkei-style price adjustment factors and capping ratios (symbol,factor[,cap_ratio]
+    /// [,date]) for price-weighted: the level is Σ price × factor × cap_ratio / divisor, and a
+    /// split multiplies the factor instead of moving the divisor.
+    #[arg(long, value_name = "FILE", help_heading = "Input files")]
+    pub factors: Option<String>,
+
     /// How the prices file is laid out and read.
     #[command(flatten)]
     pub columns: ColumnArgs,
