@@ -108,6 +108,7 @@ fn run(days: &[Day], methods: &[Method]) -> f64 {
         total_return: TotalReturn::NONE,
         members: None,
         shares: None,
+        factors: None,
     };
     let started = Instant::now();
     let mut engine = Engine::new(spec);
@@ -135,6 +136,7 @@ fn watched(days: &[Day]) -> f64 {
         total_return: TotalReturn::NONE,
         members: None,
         shares: None,
+        factors: None,
     };
     let started = Instant::now();
     let mut engine = Engine::new(spec);

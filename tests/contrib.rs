@@ -234,6 +234,7 @@ fn check_market(paths: &[Path], method: Method, rebalance: Rebalance) -> Result<
         base_divisor: None,
         rebalance,
         total_return: idx::calc::TotalReturn::NONE,
+        factors: None,
         members: None,
         shares: None,
     });

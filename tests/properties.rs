@@ -438,6 +438,7 @@ fn run(data: &Data, o: &Opts) -> IndexRun {
         shares: None,
         actions: None,
         divisors: None,
+        factors: None,
         spec: IndexSpec {
             methods: o.methods.clone(),
             base_date: None,
@@ -447,6 +448,7 @@ fn run(data: &Data, o: &Opts) -> IndexRun {
             total_return: o.total_return,
             members: None,
             shares: None,
+            factors: None,
         },
         quiet: true,
         strict: false,
@@ -923,6 +925,7 @@ fn row_order_examples() {
             shares: None,
             actions: a,
             divisors: None,
+            factors: None,
             spec: IndexSpec {
                 methods: vec![method],
                 base_date: None,
@@ -932,6 +935,7 @@ fn row_order_examples() {
                 total_return: TotalReturn::NONE,
                 members: None,
                 shares: None,
+                factors: None,
             },
             quiet: true,
             strict: false,

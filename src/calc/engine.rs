@@ -1,7 +1,8 @@
 //! The date-by-date index engine: one pass over the dates computes every requested method.
 
 use super::{
-    CalcError, DayInput, DayOutput, MemberList, Method, Notice, Rebalance, SharesSchedule, SymbolId,
+    CalcError, DayInput, DayOutput, FactorSchedule, MemberList, Method, Notice, Rebalance,
+    SharesSchedule, SymbolId,
 };
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -9,6 +10,7 @@ use rust_decimal::Decimal;
 mod actions;
 mod arith;
 mod day;
+mod factors;
 mod rebalance;
 
 use actions::combine_actions;
@@ -36,6 +38,10 @@ pub struct IndexSpec {
     pub members: Option<MemberList>,
     /// Share counts that override the prices file's `shares` column.
     pub shares: Option<SharesSchedule>,
+    /// Nikkei-style price adjustment factors and capping ratios (`--factors`; price-weighted
+    /// only): `q = PAF × capping ratio`, and a split multiplies the PAF instead of moving the
+    /// divisor. `None`: `q = 1` and the divisor absorbs a split (the Dow's rule).
+    pub factors: Option<FactorSchedule>,
 }
 
 /// Which total-return indices to compute beside the price index. Both reinvest ordinary
@@ -93,6 +99,8 @@ struct Cons {
     shares: Option<Decimal>,
     float: Option<Decimal>,
     line: u64,
+    /// Nikkei-style index shares `PAF × capping ratio` (1 without `--factors`).
+    factor: Decimal,
 }
 
 #[derive(Clone, Debug)]
@@ -125,6 +133,8 @@ pub struct Engine {
     q: Vec<Decimal>,
     keep_holdings: bool,
     holdings: Vec<Vec<Holding>>,
+    /// Each symbol's price adjustment factor in force, with `--factors`.
+    paf: Vec<Option<factors::Paf>>,
 }
 
 /// A constituent's position in the index on a date (see [`Engine::holdings`]).
@@ -175,6 +185,7 @@ impl Engine {
             q: Vec::new(),
             keep_holdings: false,
             holdings: Vec::new(),
+            paf: Vec::new(),
         }
     }
 
@@ -235,6 +246,13 @@ impl Engine {
         }
     }
 
+    /// Whether `symbol` has had a price row so far.
+    pub fn priced(&self, symbol: SymbolId) -> bool {
+        self.syms
+            .get(symbol as usize)
+            .is_some_and(|st| st.price_date.is_some())
+    }
+
     fn sym(&mut self, s: SymbolId) -> &mut SymState {
         let i = s as usize;
         if i >= self.syms.len() {
@@ -283,6 +301,7 @@ impl Engine {
         }
 
         self.collect_constituents(&input, &adjs)?;
+        self.apply_factors(date, &adjs)?;
         let starting = !self.started
             && match self.spec.base_date {
                 Some(base) if date > base => {

@@ -73,6 +73,7 @@ mod engine;
 mod schedule;
 
 pub use engine::{Engine, Holding, IndexSpec, TotalReturn};
+
 pub use schedule::Rebalance;
 
 use chrono::NaiveDate;
@@ -360,6 +361,55 @@ impl SharesSchedule {
                 .find(|w| w[0].from == w[1].from)
                 .map(|w| (s, w[0].from))
         })
+    }
+}
+
+/// Nikkei-style price adjustment factors and capping ratios (the `--factors` file): for each
+/// symbol, rows in force from their date (or from the start) until the symbol's next row.
+#[derive(Clone, Debug, Default)]
+pub struct FactorSchedule {
+    entries: HashMap<SymbolId, Vec<FactorEntry>>,
+    first_lines: Vec<(SymbolId, u64)>,
+}
+
+/// One row of a [`FactorSchedule`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct FactorEntry {
+    /// In force from the open of this date; `None`: from the start.
+    pub from: Option<NaiveDate>,
+    /// The price adjustment factor (PAF), `> 0`.
+    pub factor: Decimal,
+    /// The capping ratio, in `(0, 1]`.
+    pub cap_ratio: Decimal,
+}
+
+impl FactorSchedule {
+    /// An empty schedule.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a row, read from line `line` of its file. Rows of a symbol may be added in any
+    /// order.
+    pub fn add(&mut self, symbol: SymbolId, entry: FactorEntry, line: u64) {
+        let v = self.entries.entry(symbol).or_default();
+        if v.is_empty() {
+            self.first_lines.push((symbol, line));
+        }
+        let at = v.partition_point(|e| e.from <= entry.from);
+        v.insert(at, entry);
+    }
+
+    /// Each symbol of the schedule with the line of its first row, in file order.
+    pub fn first_lines(&self) -> &[(SymbolId, u64)] {
+        &self.first_lines
+    }
+
+    /// The row in force for `symbol` on `date`: the last one whose date is on or before it.
+    pub fn lookup(&self, symbol: SymbolId, date: NaiveDate) -> Option<&FactorEntry> {
+        let v = self.entries.get(&symbol)?;
+        let n = v.partition_point(|e| e.from.is_none_or(|f| f <= date));
+        n.checked_sub(1).map(|i| &v[i])
     }
 }
 

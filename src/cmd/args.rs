@@ -148,15 +148,23 @@ pub fn input_request(args: InputArgs) -> Result<InputRequest, Error> {
         check_divisor_methods(&methods, "--divisor/--divisors")?;
     }
     base_flags(&args)?;
+    if args.factors.is_some() && methods != [Method::PriceWeighted] {
+        return Err(Error::usage(
+            "--factors applies only to --method price-weighted (alone)",
+            "factors and capping ratios are a price-weighted index's index shares: run \
+             --method price-weighted, or drop --factors",
+        ));
+    }
     let rebalance = rebalance(&args);
     let fx = fx_request(&args)?;
     let prices = Source::from_arg(args.prices.as_deref().unwrap_or("-"));
     let aux = |a: &Option<String>| a.as_deref().map(Source::from_arg);
-    let (constituents, shares, actions, divisors) = (
+    let (constituents, shares, actions, divisors, factors) = (
         aux(&args.constituents),
         aux(&args.shares),
         aux(&args.actions),
         aux(&args.divisors),
+        aux(&args.factors),
     );
     one_stdin(&[
         Some(&prices),
@@ -164,6 +172,7 @@ pub fn input_request(args: InputArgs) -> Result<InputRequest, Error> {
         shares.as_ref(),
         actions.as_ref(),
         divisors.as_ref(),
+        factors.as_ref(),
         fx.as_ref().map(|f| &f.source),
     ])?;
     not_a_terminal(
@@ -181,6 +190,7 @@ pub fn input_request(args: InputArgs) -> Result<InputRequest, Error> {
         shares,
         actions,
         divisors,
+        factors,
         spec: IndexSpec {
             methods,
             base_date: args.base_date,
@@ -190,6 +200,7 @@ pub fn input_request(args: InputArgs) -> Result<InputRequest, Error> {
             total_return,
             members: None,
             shares: None,
+            factors: None,
         },
         quiet: args.quiet,
         strict: args.strict,

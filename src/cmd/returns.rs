@@ -130,6 +130,7 @@ pub fn returns_request(args: ReturnsArgs) -> Result<ReturnsRequest, Error> {
             (i.shares.is_some(), "--shares"),
             (i.actions.is_some(), "--actions"),
             (i.divisors.is_some(), "--divisors"),
+            (i.factors.is_some(), "--factors"),
             (i.divisor.is_some(), "--divisor"),
             (i.base_value.is_some(), "--base-value"),
             (i.base_date.is_some(), "--base-date"),

@@ -30,6 +30,7 @@ fn members(args: &ShareArgs) -> Result<Vec<String>, Error> {
                 &input.shares,
                 &input.actions,
                 &input.divisors,
+                &input.factors,
             ]
             .into_iter()
             .any(stdin);

@@ -1,7 +1,9 @@
 //! Auxiliary input files: corporate actions, member lists, share counts and divisors.
 
 use super::{DateParser, Source, Symbols, Table};
-use crate::calc::{Action, ActionKind, MemberList, ShareEntry, SharesSchedule};
+use crate::calc::{
+    Action, ActionKind, FactorEntry, FactorSchedule, MemberList, ShareEntry, SharesSchedule,
+};
 use crate::error::DataError;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -232,6 +234,93 @@ pub fn read_shares(
                 float,
             },
         );
+    }
+    Ok(schedule)
+}
+
+/// Reads `--factors FILE` (`symbol,factor[,cap_ratio][,date]`): Nikkei-style price adjustment
+/// factors and capping ratios. A factor must be greater than 0, a capping ratio in `(0, 1]` (1
+/// when the cell or the column is missing); a symbol has one row per date (one undated row). With
+/// `members`, a symbol must be on the member list; without, the caller checks that each one has
+/// prices ([`FactorSchedule::first_lines`]).
+pub fn read_factors(
+    source: &Source,
+    dates: &DateParser,
+    symbols: &mut Symbols,
+    members: Option<&MemberList>,
+) -> Result<FactorSchedule, DataError> {
+    let mut t = Table::open(source)?;
+    let sym_col = t.require(SYMBOL, None, None, "")?;
+    let factor_col = t.require(&["factor", "paf"], None, None, "")?;
+    let cap_col = t.column(&["cap_ratio", "capping_ratio", "cr"], None)?;
+    let date_col = t.column(&["date"], None)?;
+    let mut schedule = FactorSchedule::new();
+    let mut seen: BTreeMap<(u32, Option<NaiveDate>), u64> = BTreeMap::new();
+    let mut rows = 0;
+    while t.next()? {
+        let symbol = symbols.intern(t.symbol(sym_col)?);
+        if members.is_some_and(|m| !m.contains(symbol)) {
+            return Err(t
+                .error(
+                    sym_col,
+                    "a factor for a symbol that is not on the member list",
+                )
+                .hint("fix the symbol, or add it to the --constituents file"));
+        }
+        let factor = t.decimal(factor_col)?;
+        if factor <= Decimal::ZERO {
+            return Err(t
+                .error(
+                    factor_col,
+                    "the price adjustment factor must be greater than 0",
+                )
+                .hint("write the factor the price is multiplied by, e.g. 1, 0.5 or 3"));
+        }
+        let cap_ratio = match cap_col {
+            Some(c) => t.opt_decimal(c)?.unwrap_or(Decimal::ONE),
+            None => Decimal::ONE,
+        };
+        if cap_ratio <= Decimal::ZERO || cap_ratio > Decimal::ONE {
+            return Err(t
+                .error(
+                    cap_col.unwrap_or_default(),
+                    "the capping ratio must be greater than 0 and at most 1",
+                )
+                .hint(
+                    "write the capping ratio as a fraction, e.g. 0.9; 1 (or empty) is uncapped",
+                ));
+        }
+        let from = match date_col {
+            Some(c) => t.opt_date(c, dates)?,
+            None => None,
+        };
+        if let Some(first) = seen.insert((symbol, from), t.line()) {
+            let when = from.map_or("without a date".to_string(), |d| format!("for {d}"));
+            return Err(t
+                .error(
+                    date_col.unwrap_or(sym_col),
+                    format!(
+                        "a second factor row for {} {when} (first on line {first})",
+                        symbols.name(symbol)
+                    ),
+                )
+                .hint("keep one row per symbol and date"));
+        }
+        schedule.add(
+            symbol,
+            FactorEntry {
+                from,
+                factor,
+                cap_ratio,
+            },
+            t.line(),
+        );
+        rows += 1;
+    }
+    if rows == 0 {
+        return Err(DataError::new("the factors file has no rows")
+            .file(t.name())
+            .hint("give one row per symbol under the header symbol,factor,cap_ratio,date"));
     }
     Ok(schedule)
 }

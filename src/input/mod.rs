@@ -13,7 +13,7 @@ mod text;
 
 pub use aux::{
     read_actions, read_actions_with_duplicates, read_column_map, read_constituents, read_divisors,
-    read_fx, read_shares, DuplicateAction, FxRate, FxTable,
+    read_factors, read_fx, read_shares, DuplicateAction, FxRate, FxTable,
 };
 pub(crate) use csv_reader::{line_of, CsvReader};
 pub use levels::{

@@ -21,8 +21,8 @@ pub use messages::calc_error;
 pub use runner::{run_index, DayRunner};
 
 use crate::calc::{
-    Action, CalcError, DayOutput, Engine, IndexSpec, MemberList, Method, SharesSchedule,
-    TotalReturn,
+    Action, CalcError, DayOutput, Engine, FactorSchedule, IndexSpec, MemberList, Method,
+    SharesSchedule, TotalReturn,
 };
 use crate::check::detect::{SplitEvent, SplitWatch};
 use crate::error::{DataError, Error};
@@ -48,6 +48,8 @@ pub struct InputRequest {
     pub actions: Option<Source>,
     /// `--divisors FILE`.
     pub divisors: Option<Source>,
+    /// `--factors FILE`: Nikkei-style price adjustment factors and capping ratios.
+    pub factors: Option<Source>,
     /// The index (its member list and share schedule are filled in when the files are read).
     pub spec: IndexSpec,
     /// Whether to keep warnings off stderr.
@@ -115,6 +117,8 @@ pub struct Loaded {
     pub members: Option<MemberList>,
     /// The shares schedule.
     pub shares: Option<SharesSchedule>,
+    /// The factors of `--factors`.
+    pub factors: Option<FactorSchedule>,
     /// The FX rates of `--fx`.
     pub fx: Option<FxTable>,
 }
@@ -135,12 +139,21 @@ impl Loaded {
     }
 }
 
-/// The member list and the share schedule of `req`, read in that order (their symbols are
-/// interned first).
+/// The share counts and the factors a run's engines are given.
+#[derive(Debug, Clone, Default)]
+pub struct Schedules {
+    /// `--shares`.
+    pub shares: Option<SharesSchedule>,
+    /// `--factors`.
+    pub factors: Option<FactorSchedule>,
+}
+
+/// The member list, the share schedule and the factors of `req`, read in that order (their
+/// symbols are interned first).
 pub(super) fn read_members_and_shares(
     req: &InputRequest,
     symbols: &mut Symbols,
-) -> Result<(Option<MemberList>, Option<SharesSchedule>), Error> {
+) -> Result<(Option<MemberList>, Schedules), Error> {
     let members = match &req.constituents {
         Some(src) => Some(input::read_constituents(src, &req.dates, symbols)?),
         None => None,
@@ -149,7 +162,16 @@ pub(super) fn read_members_and_shares(
         Some(src) => Some(input::read_shares(src, &req.dates, symbols)?),
         None => None,
     };
-    Ok((members, shares))
+    let factors = match &req.factors {
+        Some(src) => Some(input::read_factors(
+            src,
+            &req.dates,
+            symbols,
+            members.as_ref(),
+        )?),
+        None => None,
+    };
+    Ok((members, Schedules { shares, factors }))
 }
 
 /// The FX file of `req`, if any, and the prices file's columns (with a currency column when the
@@ -201,7 +223,7 @@ pub type FileDivisors = BTreeMap<NaiveDate, (Decimal, u64)>;
 pub fn load_input(req: &InputRequest, warn: &mut dyn FnMut(&str)) -> Result<Loaded, Error> {
     let mut symbols = Symbols::new();
     let (fx, columns) = read_fx(req)?;
-    let (members, shares) = read_members_and_shares(req, &mut symbols)?;
+    let (members, Schedules { shares, factors }) = read_members_and_shares(req, &mut symbols)?;
     let need_shares = req.spec.methods.contains(&Method::CapWeighted) && shares.is_none();
     let prices = input::read_prices(
         &req.prices,
@@ -262,6 +284,7 @@ pub fn load_input(req: &InputRequest, warn: &mut dyn FnMut(&str)) -> Result<Load
         file_divisors,
         members,
         shares,
+        factors,
         fx,
     };
     if req.infer_splits {

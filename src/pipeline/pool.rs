@@ -1,7 +1,7 @@
 //! Several methods in one pass: one engine thread per method, fed the same dates.
 
 use super::{DayRunner, IndexRun, InputRequest};
-use crate::calc::{Action, MemberList, SharesSchedule};
+use crate::calc::{Action, MemberList};
 use crate::error::{DataError, Error};
 use crate::input::{FxTable, Symbols};
 use chrono::NaiveDate;
@@ -39,7 +39,7 @@ impl MethodPool {
     pub(super) fn start(
         req: &InputRequest,
         members: &Option<MemberList>,
-        shares: &Option<SharesSchedule>,
+        shares: &super::Schedules,
         actions: &[Action],
         file_divisors: &BTreeMap<NaiveDate, (Decimal, u64)>,
         symbols: &Symbols,

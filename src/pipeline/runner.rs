@@ -4,7 +4,7 @@
 use super::fx::FxConverter;
 use super::messages::{calc_error, notice_text};
 use super::{IndexRun, InputRequest, Loaded, Observer};
-use crate::calc::{Action, CalcError, DayOutput, Engine, MemberList, SharesSchedule};
+use crate::calc::{Action, CalcError, DayOutput, Engine, MemberList};
 use crate::check::detect::{SplitEvent, SplitWatch};
 use crate::error::{DataError, Error};
 use crate::input::{FxTable, Source, Symbols};
@@ -32,7 +32,10 @@ pub fn run_index(
     let mut runner = DayRunner::new(
         req,
         members,
-        loaded.shares.clone(),
+        super::Schedules {
+            shares: loaded.shares.clone(),
+            factors: loaded.factors.clone(),
+        },
         &loaded.actions,
         &loaded.file_divisors,
         observe.is_some(),
@@ -91,11 +94,12 @@ pub struct DayRunner<'a> {
 }
 
 impl<'a> DayRunner<'a> {
-    /// A runner for `req` with its member list, share schedule, actions and divisors.
+    /// A runner for `req` with its member list, share schedule and factors, actions and
+    /// divisors.
     pub fn new(
         req: &'a InputRequest,
         members: Option<MemberList>,
-        shares: Option<SharesSchedule>,
+        schedules: super::Schedules,
         actions: &'a [Action],
         file_divisors: &'a BTreeMap<NaiveDate, (Decimal, u64)>,
         keep_holdings: bool,
@@ -104,7 +108,8 @@ impl<'a> DayRunner<'a> {
         let mut spec = req.spec.clone();
         let fx = fx.and_then(|t| FxConverter::new(t.clone(), req, members.clone()));
         spec.members = members;
-        spec.shares = shares;
+        spec.shares = schedules.shares;
+        spec.factors = schedules.factors;
         let mut engine = Engine::new(spec);
         engine.keep_holdings(keep_holdings);
         DayRunner {
@@ -242,6 +247,9 @@ impl<'a> DayRunner<'a> {
         }
         self.engine.finish().map_err(|e| self.error(e, symbols))?;
         let req = self.req;
+        if report_unused_divisors {
+            self.check_factor_symbols(symbols)?;
+        }
         // `--divisor` and a divisor given for the base date by a file must agree.
         if let (Some(flag), Some(base), Some(d)) = (
             req.spec.base_divisor,
@@ -278,6 +286,36 @@ impl<'a> DayRunner<'a> {
             days: self.days,
             symbols: symbols.clone(),
         })
+    }
+}
+
+impl DayRunner<'_> {
+    /// With `--factors` and no member list, every symbol of the factors file must have prices.
+    fn check_factor_symbols(&self, symbols: &Symbols) -> Result<(), Error> {
+        let (Some(factors), None) = (&self.engine.spec().factors, &self.engine.spec().members)
+        else {
+            return Ok(());
+        };
+        for &(s, line) in factors.first_lines() {
+            if !self.engine.priced(s) {
+                return Err(DataError::new(
+                    "a factor for a symbol that has no price in the prices file",
+                )
+                .file(
+                    self.req
+                        .factors
+                        .as_ref()
+                        .map(Source::name)
+                        .unwrap_or_default(),
+                )
+                .line(line)
+                .column("symbol")
+                .value(symbols.name(s))
+                .hint("fix the symbol, or drop its rows from the factors file")
+                .into());
+            }
+        }
+        Ok(())
     }
 }
 

@@ -132,7 +132,7 @@ impl Assembly<'_> {
 fn start_runners<'r>(
     req: &'r InputRequest,
     members: &Option<crate::calc::MemberList>,
-    shares: Option<crate::calc::SharesSchedule>,
+    shares: super::Schedules,
     actions: &'r [crate::calc::Action],
     file_divisors: &'r BTreeMap<NaiveDate, (Decimal, u64)>,
     symbols: &Symbols,
@@ -178,7 +178,7 @@ pub(super) fn stream_index(
     let (fx, columns) = read_fx(req)?;
     let (members, shares) = read_members_and_shares(req, &mut symbols)?;
     let (actions, file_divisors) = read_actions_and_divisors(req, &mut symbols, &members)?;
-    let need_shares = req.spec.methods.contains(&Method::CapWeighted) && shares.is_none();
+    let need_shares = req.spec.methods.contains(&Method::CapWeighted) && shares.shares.is_none();
     let reader = input::PriceReader::open(&req.prices, &columns, need_shares)?;
     if reader.transcoded() {
         return Ok(None);

@@ -105,6 +105,7 @@ impl Engine {
             shares,
             float,
             line,
+            factor: Decimal::ONE,
         }
     }
 
@@ -117,7 +118,7 @@ impl Engine {
         for c in &self.cons {
             let q =
                 match method {
-                    Method::PriceWeighted => Decimal::ONE,
+                    Method::PriceWeighted => c.factor,
                     Method::CapWeighted => {
                         let entry = self
                             .spec
@@ -229,7 +230,8 @@ impl Engine {
         let (mut num, mut den, mut dividends) =
             (Vec::with_capacity(n), Vec::with_capacity(n), Vec::new());
         let mut all_in_a = true;
-        let unit_shares = self.methods[m].method == Method::PriceWeighted;
+        let unit_shares =
+            self.methods[m].method == Method::PriceWeighted && self.spec.factors.is_none();
         for (c, &q) in self.cons.iter().zip(&self.q) {
             let Some(prev) = c.prev else {
                 all_in_a = false;

@@ -27,6 +27,7 @@ fn spec(methods: &[Method]) -> IndexSpec {
         total_return: TotalReturn::NONE,
         members: None,
         shares: None,
+        factors: None,
     }
 }
 
