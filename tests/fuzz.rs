@@ -59,7 +59,7 @@ const COMMANDS: &[&str] = &[
 ///
 /// Placeholders: `{p}` the mutant (constituent prices, or a level file for `returns`/`chart`
 /// without `--method`), `{a}` actions, `{c}` members (symbol,start,end), `{d}` divisors
-/// (date,divisor), `{l}` a level file (computed from a valid seed, then mutated), `{l2}` the
+/// (date,divisor), `{x}` FX rates (date,rate), `{f}` Nikkei-style factors, `{l}` a level file (computed from a valid seed, then mutated), `{l2}` the
 /// same level file unmutated, `{lc}`/`{lc2}` two of `{l}`'s columns and `{l2c}` one of
 /// `{l2}`'s, `{w}` the mutant's rows laid out wide (then mutated), `{date}` a date of the mutant's rows, `{m}` some of its symbols (comma-separated).
 struct Config {
@@ -94,6 +94,13 @@ const CONFIGS: &[Config] = &[
         "csv",
     ),
     c("compute -m pw --divisors {d} {p}", "csv"),
+    c("compute -m cw --fx {x} --fx-carry {p}", "csv"),
+    c(
+        "compute -m pw,ew --fx {x} --fx-date next --fx-carry --actions {a} {p}",
+        "csv",
+    ),
+    c("compute -m pw --factors {f} --actions {a} {p}", "csv"),
+    c("contrib -m pw --factors {f} --fx {x} --fx-carry {p}", "csv"),
     c(
         "compute -m pw --divisor 0.5 --date-format %m/%d/%Y {p}",
         "csv",
@@ -592,6 +599,10 @@ struct Derived {
     actions: Vec<u8>,
     members: Vec<u8>,
     divisors: Vec<u8>,
+    /// FX rates (date,rate) for every date of the mutant.
+    fx: Vec<u8>,
+    /// Nikkei-style factors (symbol,factor,cap_ratio[,date]) of some of its symbols.
+    factors: Vec<u8>,
     date: String,
     symbols: String,
 }
@@ -607,6 +618,8 @@ fn derived(rng: &mut Rng, prices: &[u8]) -> Derived {
             actions: actions.into_bytes(),
             members: members.into_bytes(),
             divisors: divisors.into_bytes(),
+            fx: b"date,rate\n".to_vec(),
+            factors: b"symbol,factor\n".to_vec(),
             date: "2024-01-02".into(),
             symbols: "ZALF".into(),
         };
@@ -666,10 +679,33 @@ fn derived(rng: &mut Rng, prices: &[u8]) -> Derived {
     } else {
         set.join(",")
     };
+    let mut fx = String::from("date,rate\n");
+    let mut fx_days: Vec<&str> = dated.iter().map(|f| f[0].as_str()).collect();
+    fx_days.sort();
+    fx_days.dedup();
+    // One currency pair per file (a yen rate, a dollar rate, parity), moving a little each day.
+    let base = *rng.pick(&[15000i64, 91, 100]);
+    for day in fx_days {
+        // Mostly every date; sometimes a gap (an error, or carried with --fx-carry).
+        if rng.below(50) != 0 {
+            let cents = base * 100 + rng.below(41) as i64 - 20;
+            fx.push_str(&format!("{day},{}.{:02}\n", cents / 100, cents % 100));
+        }
+    }
+    let mut factors = String::from("symbol,factor,cap_ratio,date\n");
+    for _ in 0..1 + rng.below(3) {
+        let f = rng.pick(&rows);
+        let factor = rng.pick(&["1", "0.5", "2", "3", "0.1"]);
+        let ratio = rng.pick(&["1", "0.9", "0.5"]);
+        let day = if rng.below(2) == 0 { "" } else { f[0].as_str() };
+        factors.push_str(&format!("{},{factor},{ratio},{day}\n", f[sym]));
+    }
     Derived {
         actions: actions.into_bytes(),
         members: members.into_bytes(),
         divisors: divisors.into_bytes(),
+        fx: fx.into_bytes(),
+        factors: factors.into_bytes(),
         date,
         symbols,
     }
@@ -799,6 +835,8 @@ struct Fill {
     a: PathBuf,
     c: PathBuf,
     d: PathBuf,
+    x: PathBuf,
+    f: PathBuf,
     l: PathBuf,
     l2: PathBuf,
     w: PathBuf,
@@ -818,6 +856,8 @@ fn command_line(config: &Config, fill: &Fill, out: &Path) -> Vec<String> {
                 .replace("{a}", &path(&fill.a))
                 .replace("{c}", &path(&fill.c))
                 .replace("{d}", &path(&fill.d))
+                .replace("{x}", &path(&fill.x))
+                .replace("{f}", &path(&fill.f))
                 .replace("{l2}", &path(&fill.l2))
                 .replace("{l}", &path(&fill.l))
                 .replace("{w}", &path(&fill.w))
@@ -939,6 +979,8 @@ fn configs_parse() -> Result<(), String> {
         a: "a.csv".into(),
         c: "c.csv".into(),
         d: "d.csv".into(),
+        x: "x.csv".into(),
+        f: "f.csv".into(),
         l: "l.csv".into(),
         l2: "l2.csv".into(),
         w: "w.csv".into(),
@@ -1026,6 +1068,8 @@ fn sample_failures(dir: &Path) -> Vec<String> {
         a: here.join("actions.csv"),
         c: root().join("data/constituents.csv"),
         d: here.join("divisors.csv"),
+        x: here.join("fx.csv"),
+        f: here.join("factors.csv"),
         l: here.join("levels.csv"),
         l2: here.join("levels2.csv"),
         w: here.join("wide.csv"),
@@ -1038,6 +1082,8 @@ fn sample_failures(dir: &Path) -> Vec<String> {
     fs::write(&fill.p, &prices).expect("prices");
     fs::write(&fill.a, window(&read("data/actions.csv"), from, to)).expect("actions");
     fs::write(&fill.d, &der.divisors).expect("divisors");
+    fs::write(&fill.x, &der.fx).expect("fx");
+    fs::write(&fill.f, &der.factors).expect("factors");
     fs::write(&fill.l, &levels).expect("levels");
     fs::write(&fill.l2, &levels).expect("levels");
     fs::write(&fill.w, widen(&prices).expect("wide")).expect("wide");
@@ -1210,6 +1256,8 @@ fn fuzz(opts: &Options) -> bool {
             a: here.join("actions.csv"),
             c: here.join("members.csv"),
             d: here.join("divisors.csv"),
+            x: here.join("fx.csv"),
+            f: here.join("factors.csv"),
             l: here.join("levels.csv"),
             l2: here.join("levels2.csv"),
             w: here.join("wide.csv"),
@@ -1224,6 +1272,8 @@ fn fuzz(opts: &Options) -> bool {
             (&fill.a, &der.actions),
             (&fill.c, &der.members),
             (&fill.d, &der.divisors),
+            (&fill.x, &der.fx),
+            (&fill.f, &der.factors),
             (&fill.l, &l),
             (&fill.l2, &level),
             (&fill.w, &w),
@@ -1251,6 +1301,8 @@ fn fuzz(opts: &Options) -> bool {
                 ("{a} actions", fill.a.as_path()),
                 ("{c} members", fill.c.as_path()),
                 ("{d} divisors", fill.d.as_path()),
+                ("{x} fx", fill.x.as_path()),
+                ("{f} factors", fill.f.as_path()),
                 ("{l} levels", fill.l.as_path()),
                 ("{l2} levels", fill.l2.as_path()),
                 ("{w} wide", fill.w.as_path()),
