@@ -37,7 +37,9 @@
 //! unless it needs more than 28 digits, which takes a level moving tenfold in a day.)
 //!
 //! Percentages of the previous level, `100·c_i / L'`, are carried the same way (at
-//! [`PERCENT_SCALE`] decimals) to add up to exactly `P = 100·T / L'` rounded to 24 decimals.
+//! [`PERCENT_SCALE`] decimals) to add up to exactly `P = 100·T / L'` rounded to 24 decimals; a
+//! move of thousands of percent, whose units at 24 decimals exceed 96 bits, is carried at 18, 12,
+//! 6 or 0 decimals instead, `P` rounded the same way.
 //!
 //! # Written at D decimals
 //!
@@ -150,7 +152,17 @@ pub fn contributions(
     for c in &points {
         raw_pct.push(mul_div(*c, Decimal::ONE_HUNDRED, previous).ok_or_else(ovf)?);
     }
-    let percents = round_to_sum(&raw_pct, percent, PERCENT_SCALE)?;
+    // A move of thousands of percent in a day does not fit 24 decimals in 96 bits: then fewer
+    // decimals, the index's own percentage rounded the same way so that the sum stays exact.
+    let (percent, percents) = [PERCENT_SCALE, 18, 12, 6, 0]
+        .iter()
+        .find_map(|&scale| {
+            let target = percent.round_dp(scale);
+            round_to_sum(&raw_pct, target, scale)
+                .ok()
+                .map(|p| (target, p))
+        })
+        .ok_or_else(|| overflow("the rounding of the contributions"))?;
     for (k, &(i, base, _)) in a.iter().enumerate() {
         let h = &holdings[i];
         let prev = h.previous.unwrap_or(Decimal::ONE);

@@ -91,3 +91,21 @@ fn round_to_sum_hands_out_the_missing_units_by_remainder() {
     assert!(round_to_sum(&[], d("1"), 0).is_err());
     assert_eq!(round_to_sum(&[], d("0"), 0).unwrap(), []);
 }
+
+#[test]
+fn a_move_of_thousands_of_percent_still_adds_up() {
+    // Two members at 1 (sum 2, level 100: d = 0.02); A jumps to 20000 (a currency conversion gone
+    // wild, say): level 20001 / 0.02 = 1000050, change 999950, all A's: 100 · 19999 / 2. In
+    // percent 999950%, too large for 24 decimals in 96 bits: fewer decimals, still exact.
+    let h = [
+        holding(0, "1", "20000", Some("1")),
+        holding(1, "1", "1", Some("1")),
+    ];
+    let c = contributions(d("100"), d("1000050"), &h).unwrap();
+    assert_eq!(c.change, d("999950"));
+    assert_eq!(c.members[0].points, d("999950"));
+    assert_eq!(c.members[1].points, Decimal::ZERO);
+    assert_eq!(c.percent, d("999950"));
+    let sum: Decimal = c.members.iter().map(|m| m.percent).sum();
+    assert_eq!(sum, c.percent);
+}
