@@ -69,6 +69,7 @@
 //! constituent added between rebalances gets the average value of the others at its entry
 //! close (its previous close if it has one, else its first close).
 
+pub mod capping;
 mod engine;
 mod schedule;
 
