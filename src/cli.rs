@@ -154,6 +154,9 @@ pub enum MethodArg {
     /// Equal weights at each rebalance, then held (S&P 500 Equal Weight).
     #[value(alias = "equal", alias = "ew")]
     EqualWeighted,
+    /// Capped market-cap weights at each rebalance, then held (Nasdaq-100, S&P capped and
+    /// sector indices); needs --cap.
+    Capped,
 }
 
 /// Equal-weight rebalancing schedules.
@@ -340,6 +343,30 @@ pub struct InputArgs {
         help_heading = "Index"
     )]
     pub rebalance_dates: Vec<NaiveDate>,
+
+    /// Capped: no member above this weight at a rebalance, in (0, 1] (0.10 for 10%).
+    #[arg(long, value_name = "WEIGHT", help_heading = "Index")]
+    pub cap: Option<Decimal>,
+
+    /// Capped: with --cap-aggregate, the weight above which members count toward the aggregate
+    /// limit (below --cap; Nasdaq-100: 0.045, S&P Select Sector: 0.048).
+    #[arg(
+        long,
+        value_name = "WEIGHT",
+        requires = "cap_aggregate",
+        help_heading = "Index"
+    )]
+    pub cap_threshold: Option<Decimal>,
+
+    /// Capped: the members above --cap-threshold together at most this weight, in (0, 1]
+    /// (Nasdaq-100: 0.48, S&P Select Sector: 0.50).
+    #[arg(
+        long,
+        value_name = "WEIGHT",
+        requires = "cap_threshold",
+        help_heading = "Index"
+    )]
+    pub cap_aggregate: Option<Decimal>,
 
     /// Also compute total-return indices, ordinary dividends reinvested on the ex-date: gross
     /// (the default, in full), net (after withholding tax at --withholding) or gross,net (both,

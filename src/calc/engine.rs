@@ -112,7 +112,7 @@ struct MethodState {
     mv: Decimal,
     total_return: Option<Decimal>,
     net_total_return: Option<Decimal>,
-    /// Equal-weighted index shares of the previous date's constituents, by symbol.
+    /// Equal-weighted or capped index shares of the previous date's constituents, by symbol.
     q: Vec<Option<Decimal>>,
 }
 
@@ -128,6 +128,8 @@ pub struct Engine {
     methods: Vec<MethodState>,
     prev_cons: Vec<SymbolId>,
     snapshot: Option<Vec<(SymbolId, Decimal)>>,
+    /// Float-adjusted market caps of `prev_cons` at the reference date (capped, with a lag).
+    snapshot_caps: Option<Vec<(SymbolId, Decimal)>>,
     notices: Vec<Notice>,
     cons: Vec<Cons>,
     q: Vec<Decimal>,
@@ -180,6 +182,7 @@ impl Engine {
             methods,
             prev_cons: Vec::new(),
             snapshot: None,
+            snapshot_caps: None,
             notices: Vec::new(),
             cons: Vec::new(),
             q: Vec::new(),
@@ -275,18 +278,19 @@ impl Engine {
         self.day += 1;
         let adjs = combine_actions(input.quotes, input.actions)?;
 
-        // Rebalances effective after the previous close (equal weight only).
-        let equal = self
-            .methods
-            .iter()
-            .any(|m| m.method == Method::EqualWeighted);
-        if let (Some(prev), true) = (self.prev_date, self.started && equal) {
+        // Rebalances effective after the previous close (equal weight and capped).
+        let held = self.methods.iter().any(|m| m.method.holds_shares());
+        if let (Some(prev), true) = (self.prev_date, self.started && held) {
             if self.spec.rebalance.reference_between(prev, date) {
                 self.snapshot = Some(self.yesterday_prices());
+                self.snapshot_caps = self
+                    .reference_caps(prev)?
+                    .map(|caps| self.prev_cons.iter().copied().zip(caps).collect());
             }
             if self.spec.rebalance.effective_between(prev, date) {
                 self.rebalance_equal_weight(prev)?;
                 self.snapshot = None;
+                self.snapshot_caps = None;
             }
         }
         if let Some(snap) = &mut self.snapshot {

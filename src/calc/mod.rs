@@ -69,11 +69,13 @@
 //! constituent added between rebalances gets the average value of the others at its entry
 //! close (its previous close if it has one, else its first close).
 
+pub mod capping;
 mod engine;
 mod schedule;
 
 pub use engine::{Engine, Holding, IndexSpec, TotalReturn};
 
+pub use capping::CapRule;
 pub use schedule::Rebalance;
 
 use chrono::NaiveDate;
@@ -92,6 +94,9 @@ pub enum Method {
     CapWeighted,
     /// S&P 500 Equal Weight style: equal values at each rebalance, then held.
     EqualWeighted,
+    /// Capped market-cap weights (Nasdaq-100, S&P capped and sector indices) set at each
+    /// rebalance, then held.
+    Capped(CapRule),
 }
 
 impl Method {
@@ -101,7 +106,18 @@ impl Method {
             Method::PriceWeighted => "price-weighted",
             Method::CapWeighted => "cap-weighted",
             Method::EqualWeighted => "equal-weighted",
+            Method::Capped(_) => "capped",
         }
+    }
+
+    /// Whether the method holds index shares set at each rebalance (equal-weighted, capped).
+    pub fn holds_shares(self) -> bool {
+        matches!(self, Method::EqualWeighted | Method::Capped(_))
+    }
+
+    /// Whether the method needs share counts (cap-weighted, capped).
+    pub fn needs_shares(self) -> bool {
+        matches!(self, Method::CapWeighted | Method::Capped(_))
     }
 }
 
@@ -261,6 +277,18 @@ pub enum CalcError {
         before: Option<NaiveDate>,
         /// The first index date after it, if any.
         after: Option<NaiveDate>,
+    },
+    /// No capped weighting meets the cap rule on a rebalance date.
+    #[error("no weighting of the {members} constituents of {date} meets the cap rule")]
+    CapInfeasible {
+        /// The rebalance (or base) date.
+        date: NaiveDate,
+        /// Constituents with a positive market cap.
+        members: usize,
+        /// The cap.
+        cap: Decimal,
+        /// Whether the single cap could be met and the aggregate rule could not.
+        aggregate: bool,
     },
     /// No date on or after the base date has a constituent.
     #[error("no index date: no constituent has a price on or after the base date")]

@@ -1,6 +1,6 @@
 //! Raw flags → validated requests, in one place.
 
-use crate::calc::{IndexSpec, Method, Rebalance, TotalReturn};
+use crate::calc::{CapRule, IndexSpec, Method, Rebalance, TotalReturn};
 use crate::cli::{ComputeArgs, FormatArg, InputArgs, MethodArg, OutputArgs, RebalanceArg};
 use crate::error::Error;
 use crate::input::{self, ColumnNames, DateParser, Source};
@@ -39,12 +39,66 @@ pub struct ComputeRequest {
     pub check: bool,
 }
 
-fn method(m: MethodArg) -> Method {
-    match m {
+fn method(m: MethodArg, rule: Option<CapRule>) -> Result<Method, Error> {
+    Ok(match m {
         MethodArg::PriceWeighted => Method::PriceWeighted,
         MethodArg::CapWeighted => Method::CapWeighted,
         MethodArg::EqualWeighted => Method::EqualWeighted,
+        MethodArg::Capped => Method::Capped(rule.ok_or_else(|| {
+            Error::usage(
+                "--method capped needs --cap",
+                "give the largest weight a member may have, e.g. --cap 0.10",
+            )
+        })?),
+    })
+}
+
+/// `--cap`, `--cap-threshold`, `--cap-aggregate`: in range, and only with `--method capped`.
+fn cap_rule(args: &InputArgs) -> Result<Option<CapRule>, Error> {
+    let capped = args.method.contains(&MethodArg::Capped);
+    let Some(cap) = args.cap else {
+        if !capped && args.cap_threshold.is_some() {
+            return Err(Error::usage(
+                "--cap-threshold and --cap-aggregate apply only to --method capped",
+                "add --method capped with --cap, or drop them",
+            ));
+        }
+        return Ok(None);
+    };
+    if !capped {
+        return Err(Error::usage(
+            "--cap, --cap-threshold and --cap-aggregate apply only to --method capped",
+            "add --method capped, or drop the cap flags",
+        ));
     }
+    let unit = |v: Decimal| v > Decimal::ZERO && v <= Decimal::ONE;
+    if !unit(cap) {
+        return Err(Error::usage(
+            format!("--cap must be in (0, 1], got {cap}"),
+            "give the cap as a fraction: 0.10 for 10%",
+        ));
+    }
+    if let Some(t) = args.cap_threshold {
+        if t <= Decimal::ZERO || t >= cap {
+            return Err(Error::usage(
+                format!("--cap-threshold must be above 0 and below --cap ({cap}), got {t}"),
+                "the threshold is the weight above which members count toward --cap-aggregate",
+            ));
+        }
+    }
+    if let Some(a) = args.cap_aggregate {
+        if !unit(a) {
+            return Err(Error::usage(
+                format!("--cap-aggregate must be in (0, 1], got {a}"),
+                "give the aggregate as a fraction: 0.48 for 48%",
+            ));
+        }
+    }
+    Ok(Some(CapRule {
+        cap,
+        threshold: args.cap_threshold,
+        aggregate: args.cap_aggregate,
+    }))
 }
 
 /// `--total-return` takes an optional KIND, so clap hands it the word that follows: in
@@ -127,7 +181,9 @@ fn total_return(kinds: Option<&str>, withholding: Option<Decimal>) -> Result<Tot
 pub fn input_request(args: InputArgs) -> Result<InputRequest, Error> {
     let total_return = total_return(args.total_return.as_deref(), args.withholding)?;
     let mut methods: Vec<Method> = Vec::new();
-    for m in args.method.iter().copied().map(method) {
+    let rule = cap_rule(&args)?;
+    for m in args.method.iter().copied() {
+        let m = method(m, rule)?;
         if methods.contains(&m) {
             return Err(Error::usage(
                 format!("--method names {} twice", m.name()),
@@ -136,11 +192,11 @@ pub fn input_request(args: InputArgs) -> Result<InputRequest, Error> {
         }
         methods.push(m);
     }
-    let equal = methods.contains(&Method::EqualWeighted);
+    let equal = methods.iter().any(|m| m.holds_shares());
     if !equal && (args.rebalance.is_some() || !args.rebalance_dates.is_empty()) {
         return Err(Error::usage(
-            "--rebalance and --rebalance-dates apply only to --method equal-weighted",
-            "drop the rebalance flag or add equal-weighted to --method",
+            "--rebalance and --rebalance-dates apply only to --method equal-weighted or capped",
+            "drop the rebalance flag or add equal-weighted or capped to --method",
         ));
     }
     let given_divisor = args.divisor.is_some() || args.divisors.is_some();

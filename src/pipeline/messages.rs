@@ -85,6 +85,28 @@ pub fn calc_error(e: CalcError, symbols: &Symbols, prices: &str, actions: &str) 
                 format!("the nearest index dates are {}", near.join(" and "))
             })
         }
+        CalcError::CapInfeasible {
+            date,
+            members,
+            cap,
+            aggregate: false,
+        } => DataError::new(format!(
+            "the cap {cap} cannot be met on {date}: the index has {members} constituents with a \
+             market cap, and weights of at most {cap} need at least 1/cap"
+        ))
+        .file(prices)
+        .hint("raise --cap, or give the index more constituents"),
+        CalcError::CapInfeasible {
+            date,
+            members,
+            aggregate: true,
+            ..
+        } => DataError::new(format!(
+            "the aggregate cap rule cannot be met on {date} with {members} constituents: the \
+             members at or below --cap-threshold cannot hold the rest of the weight"
+        ))
+        .file(prices)
+        .hint("raise --cap-aggregate or --cap-threshold, or give the index more constituents"),
         CalcError::NoIndexDate => DataError::new(
             "no index date: no constituent has a price on or after the base date",
         )

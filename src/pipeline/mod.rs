@@ -224,7 +224,7 @@ pub fn load_input(req: &InputRequest, warn: &mut dyn FnMut(&str)) -> Result<Load
     let mut symbols = Symbols::new();
     let (fx, columns) = read_fx(req)?;
     let (members, Schedules { shares, factors }) = read_members_and_shares(req, &mut symbols)?;
-    let need_shares = req.spec.methods.contains(&Method::CapWeighted) && shares.is_none();
+    let need_shares = req.spec.methods.iter().any(|m| m.needs_shares()) && shares.is_none();
     let prices = input::read_prices(
         &req.prices,
         &columns,
@@ -417,9 +417,15 @@ pub(crate) fn check_divisor_methods(methods: &[Method], what: &str) -> Result<()
             "run one method at a time with a given divisor",
         ));
     }
-    if methods == [Method::EqualWeighted] {
+    if let [m] = methods {
+        if !m.holds_shares() {
+            return Ok(());
+        }
         return Err(Error::usage(
-            format!("{what} cannot apply to equal-weighted: its index shares are idx's own"),
+            format!(
+                "{what} cannot apply to {}: its index shares are idx's own",
+                m.name()
+            ),
             "use a given divisor with price-weighted or cap-weighted only",
         ));
     }

@@ -5,7 +5,6 @@ use super::{
     check_divisor_methods, check_file_divisor, read_actions_and_divisors, read_fx,
     read_members_and_shares, report_skipped, DayRunner, IndexRun, InputRequest,
 };
-use crate::calc::Method;
 use crate::error::{DataError, Error};
 use crate::input::{self, Source, Symbols};
 use chrono::NaiveDate;
@@ -178,7 +177,7 @@ pub(super) fn stream_index(
     let (fx, columns) = read_fx(req)?;
     let (members, shares) = read_members_and_shares(req, &mut symbols)?;
     let (actions, file_divisors) = read_actions_and_divisors(req, &mut symbols, &members)?;
-    let need_shares = req.spec.methods.contains(&Method::CapWeighted) && shares.shares.is_none();
+    let need_shares = req.spec.methods.iter().any(|m| m.needs_shares()) && shares.shares.is_none();
     let reader = input::PriceReader::open(&req.prices, &columns, need_shares)?;
     if reader.transcoded() {
         return Ok(None);

@@ -6,6 +6,7 @@ use super::actions::Adj;
 use super::arith::{
     add, canonical_sum, div, index_shares_rounded, mul, mul_div, overflow, same_value,
 };
+use super::rebalance::capped_weights;
 use super::{Cons, Engine};
 use crate::calc::{CalcError, DayInput, Method, MethodValue, Notice, SymbolId};
 use chrono::NaiveDate;
@@ -116,38 +117,22 @@ impl Engine {
         self.q.clear();
         let mut pending = false;
         for c in &self.cons {
-            let q =
-                match method {
-                    Method::PriceWeighted => c.factor,
-                    Method::CapWeighted => {
-                        let entry = self
-                            .spec
-                            .shares
-                            .as_ref()
-                            .and_then(|s| s.lookup(c.symbol, date));
-                        let shares = entry.map(|e| e.shares).or(c.shares).ok_or(
-                            CalcError::MissingShares {
-                                date,
-                                symbol: c.symbol,
-                                line: c.line,
-                            },
-                        )?;
-                        match entry.and_then(|e| e.float).or(c.float) {
-                            Some(float) => mul(shares, float, date, "index shares")?,
-                            None => shares,
+            let q = match method {
+                Method::PriceWeighted => c.factor,
+                Method::CapWeighted => {
+                    self.float_shares(c.symbol, c.shares, c.float, c.line, date)?
+                }
+                Method::EqualWeighted | Method::Capped(_) => {
+                    match self.methods[m].q.get(c.symbol as usize).copied().flatten() {
+                        Some(q) if !c.acted || c.split == Decimal::ONE => q,
+                        Some(q) => mul(q, c.split, date, "index shares after a split")?,
+                        None => {
+                            pending = true;
+                            Decimal::ZERO
                         }
                     }
-                    Method::EqualWeighted => {
-                        match self.methods[m].q.get(c.symbol as usize).copied().flatten() {
-                            Some(q) if !c.acted || c.split == Decimal::ONE => q,
-                            Some(q) => mul(q, c.split, date, "index shares after a split")?,
-                            None => {
-                                pending = true;
-                                Decimal::ZERO
-                            }
-                        }
-                    }
-                };
+                }
+            };
             self.q.push(q);
         }
         Ok(pending)
@@ -161,17 +146,37 @@ impl Engine {
     ) -> Result<MethodValue, CalcError> {
         let method = self.methods[m].method;
         let base_value = self.spec.base_value;
-        if method == Method::EqualWeighted {
+        if method.holds_shares() {
             let k = base_value.unwrap_or(Decimal::ONE_HUNDRED);
             let n = Decimal::from(self.cons.len());
+            let weights = match method {
+                Method::Capped(rule) => {
+                    let mut caps = Vec::with_capacity(self.cons.len());
+                    for c in &self.cons {
+                        let fs = self.float_shares(c.symbol, c.shares, c.float, c.line, date)?;
+                        caps.push(mul(fs, c.price, date, "a market cap")?);
+                    }
+                    Some(capped_weights(&caps, &rule, date)?)
+                }
+                _ => None,
+            };
             self.q.clear();
-            for c in &self.cons {
-                let q = div(
-                    k,
-                    mul(n, c.price, date, "equal-weight shares")?,
-                    date,
-                    "equal-weight shares",
-                )?;
+            for (i, c) in self.cons.iter().enumerate() {
+                let q = match &weights {
+                    // q = w·K / p
+                    Some(w) => div(
+                        mul(k, w[i], date, "capped shares")?,
+                        c.price,
+                        date,
+                        "capped shares",
+                    )?,
+                    None => div(
+                        k,
+                        mul(n, c.price, date, "equal-weight shares")?,
+                        date,
+                        "equal-weight shares",
+                    )?,
+                };
                 self.q.push(index_shares_rounded(q));
             }
         } else {
