@@ -100,6 +100,12 @@ const CONFIGS: &[Config] = &[
         "csv",
     ),
     c("compute -m pw --factors {f} --actions {a} {p}", "csv"),
+    c("compute -m capped --cap 0.3 --rebalance monthly {p}", "csv"),
+    c(
+        "compute -m capped --cap 0.25 --cap-threshold 0.1 --cap-aggregate 0.5 --actions {a} {p}",
+        "csv",
+    ),
+    c("weights -m capped --cap 0.3 --date={date} {p}", "csv"),
     c("contrib -m pw --factors {f} --fx {x} --fx-carry {p}", "csv"),
     c(
         "compute -m pw --divisor 0.5 --date-format %m/%d/%Y {p}",
