@@ -34,8 +34,8 @@ pub enum Command {
     #[command(after_help = COMPUTE_EXAMPLES)]
     Compute(ComputeArgs),
 
-    /// Returns of level series: period-to-date, trailing, calendar years, months, drawdown and
-    /// volatility.
+    /// Returns of level series as index providers publish them: period-to-date, trailing, calendar
+    /// years, months, drawdown, volatility, best and worst, risk and streaks.
     ///
     /// Reads a level series CSV (date plus one or more level columns, such as idx compute's
     /// output or a downloaded index history), or constituent data with --method (computing the
