@@ -109,6 +109,7 @@ fn run(days: &[Day], methods: &[Method]) -> f64 {
         members: None,
         shares: None,
         factors: None,
+        weight_cap: None,
     };
     let started = Instant::now();
     let mut engine = Engine::new(spec);
@@ -137,6 +138,7 @@ fn watched(days: &[Day]) -> f64 {
         members: None,
         shares: None,
         factors: None,
+        weight_cap: None,
     };
     let started = Instant::now();
     let mut engine = Engine::new(spec);

@@ -344,6 +344,21 @@ pub struct InputArgs {
     )]
     pub rebalance_dates: Vec<NaiveDate>,
 
+    /// With --factors: at each --cap-review-dates date lower the capping ratio of any member
+    /// whose price weight exceeds this, in steps of 0.1, in (0, 1] (Nikkei: 0.10).
+    #[arg(long, value_name = "WEIGHT", help_heading = "Index")]
+    pub weight_cap: Option<Decimal>,
+
+    /// The --weight-cap review dates (comma-separated), each after its close (or the close of
+    /// the last index date before it); the new capping ratios apply from the next date.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "DATES",
+        help_heading = "Index"
+    )]
+    pub cap_review_dates: Vec<NaiveDate>,
+
     /// Capped: no member above this weight at a rebalance, in (0, 1] (0.10 for 10%).
     #[arg(long, value_name = "WEIGHT", help_heading = "Index")]
     pub cap: Option<Decimal>,

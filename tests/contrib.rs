@@ -235,6 +235,7 @@ fn check_market(paths: &[Path], method: Method, rebalance: Rebalance) -> Result<
         rebalance,
         total_return: idx::calc::TotalReturn::NONE,
         factors: None,
+        weight_cap: None,
         members: None,
         shares: None,
     });

@@ -12,6 +12,7 @@ mod arith;
 mod day;
 mod factors;
 mod rebalance;
+mod weight_cap;
 
 use actions::combine_actions;
 use arith::{mul, overflow};
@@ -42,6 +43,19 @@ pub struct IndexSpec {
     /// only): `q = PAF × capping ratio`, and a split multiplies the PAF instead of moving the
     /// divisor. `None`: `q = 1` and the divisor absorbs a split (the Dow's rule).
     pub factors: Option<FactorSchedule>,
+    /// Nikkei-style weight cap on the `--factors` capping ratios (`--weight-cap`), lowered at
+    /// each review date in steps of 0.1; `None`: capping ratios come only from the file.
+    pub weight_cap: Option<WeightCap>,
+}
+
+/// A weight cap reviewed on given dates ([`IndexSpec::weight_cap`], in `weight_cap.rs`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WeightCap {
+    /// The largest price weight a member may keep, in `(0, 1]`.
+    pub cap: Decimal,
+    /// The review dates, ascending: each reviews the last index date on or before it, after
+    /// its close.
+    pub review_dates: Vec<NaiveDate>,
 }
 
 /// Which total-return indices to compute beside the price index. Both reinvest ordinary
@@ -137,6 +151,10 @@ pub struct Engine {
     holdings: Vec<Vec<Holding>>,
     /// Each symbol's price adjustment factor in force, with `--factors`.
     paf: Vec<Option<factors::Paf>>,
+    /// Capping ratios set by weight-cap reviews, by symbol (see `weight_cap.rs`).
+    review_cr: Vec<Option<weight_cap::ReviewedCr>>,
+    /// The last index date's members for the next weight-cap review.
+    review_basis: Option<weight_cap::Basis>,
 }
 
 /// A constituent's position in the index on a date (see [`Engine::holdings`]).
@@ -189,6 +207,8 @@ impl Engine {
             keep_holdings: false,
             holdings: Vec::new(),
             paf: Vec::new(),
+            review_cr: Vec::new(),
+            review_basis: None,
         }
     }
 
@@ -304,6 +324,7 @@ impl Engine {
             }
         }
 
+        self.review_weight_cap(date)?;
         self.collect_constituents(&input, &adjs)?;
         self.apply_factors(date, &adjs)?;
         let starting = !self.started
@@ -354,6 +375,9 @@ impl Engine {
             None
         };
 
+        if output.is_some() {
+            self.keep_review_basis(date)?;
+        }
         self.commit(&input);
         Ok(output)
     }

@@ -73,7 +73,7 @@ pub mod capping;
 mod engine;
 mod schedule;
 
-pub use engine::{Engine, Holding, IndexSpec, TotalReturn};
+pub use engine::{Engine, Holding, IndexSpec, TotalReturn, WeightCap};
 
 pub use capping::CapRule;
 pub use schedule::Rebalance;
@@ -215,6 +215,14 @@ pub enum Notice {
         /// The member.
         symbol: SymbolId,
         /// The first index date it was missing.
+        date: NaiveDate,
+    },
+    /// At the weight-cap review after the close of `date`, a member's weight stays above the
+    /// cap even with its capping ratio at the floor of 0.1 (reported once per symbol and date).
+    WeightCapUnmet {
+        /// The member.
+        symbol: SymbolId,
+        /// The index date of the review.
         date: NaiveDate,
     },
 }

@@ -1,6 +1,6 @@
 //! Raw flags → validated requests, in one place.
 
-use crate::calc::{CapRule, IndexSpec, Method, Rebalance, TotalReturn};
+use crate::calc::{CapRule, IndexSpec, Method, Rebalance, TotalReturn, WeightCap};
 use crate::cli::{ComputeArgs, FormatArg, InputArgs, MethodArg, OutputArgs, RebalanceArg};
 use crate::error::Error;
 use crate::input::{self, ColumnNames, DateParser, Source};
@@ -211,6 +211,7 @@ pub fn input_request(args: InputArgs) -> Result<InputRequest, Error> {
              --method price-weighted, or drop --factors",
         ));
     }
+    let weight_cap = weight_cap(&args)?;
     let rebalance = rebalance(&args);
     let fx = fx_request(&args)?;
     let prices = Source::from_arg(args.prices.as_deref().unwrap_or("-"));
@@ -257,12 +258,48 @@ pub fn input_request(args: InputArgs) -> Result<InputRequest, Error> {
             members: None,
             shares: None,
             factors: None,
+            weight_cap,
         },
         quiet: args.quiet,
         strict: args.strict,
         infer_splits: args.infer_splits,
         fx,
     })
+}
+
+/// `--weight-cap` and `--cap-review-dates`: together, with `--factors`, the cap in (0, 1].
+fn weight_cap(args: &InputArgs) -> Result<Option<WeightCap>, Error> {
+    let Some(cap) = args.weight_cap else {
+        if !args.cap_review_dates.is_empty() {
+            return Err(Error::usage(
+                "--cap-review-dates applies only with --weight-cap",
+                "add --weight-cap WEIGHT (and --factors FILE), or drop --cap-review-dates",
+            ));
+        }
+        return Ok(None);
+    };
+    if args.factors.is_none() {
+        return Err(Error::usage(
+            "--weight-cap needs --factors",
+            "the cap lowers the capping ratios of a price-weighted index with --factors FILE",
+        ));
+    }
+    if args.cap_review_dates.is_empty() {
+        return Err(Error::usage(
+            "--weight-cap needs --cap-review-dates",
+            "give the review dates, e.g. --cap-review-dates 2024-09-30,2025-03-31",
+        ));
+    }
+    if cap <= Decimal::ZERO || cap > Decimal::ONE {
+        return Err(Error::usage(
+            format!("--weight-cap must be in (0, 1], got {cap}"),
+            "give the cap as a fraction: 0.10 for 10%",
+        ));
+    }
+    let mut review_dates = args.cap_review_dates.clone();
+    review_dates.sort_unstable();
+    review_dates.dedup();
+    Ok(Some(WeightCap { cap, review_dates }))
 }
 
 /// `--divisor` and `--base-value`: positive, and not both.

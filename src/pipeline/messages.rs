@@ -21,6 +21,11 @@ pub(super) fn notice_text(n: &Notice, symbols: &Symbols) -> String {
              (reported once per symbol)",
             symbols.name(*symbol)
         ),
+        Notice::WeightCapUnmet { symbol, date } => format!(
+            "{}'s weight stays above --weight-cap after the review of {date}: its capping ratio \
+             cannot go lower than 0.1 in steps of 0.1, and it keeps the lowest one",
+            symbols.name(*symbol)
+        ),
     }
 }
 

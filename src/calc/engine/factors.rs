@@ -11,6 +11,7 @@
 //! [`crate::calc`]).
 
 use super::arith::mul;
+use super::weight_cap::cap_ratio;
 use super::{actions::Adj, Engine};
 use crate::calc::{CalcError, FactorSchedule, SymbolId};
 use chrono::NaiveDate;
@@ -40,14 +41,23 @@ impl Engine {
         }
         for c in &mut self.cons {
             let paf = paf_today(&mut self.paf, schedule, c.symbol, date, day, c.split)?;
-            c.factor = match schedule.lookup(c.symbol, date) {
-                Some(e) if e.cap_ratio != Decimal::ONE => {
-                    mul(paf, e.cap_ratio, date, "index shares (PAF × capping ratio)")?
-                }
-                _ => paf,
+            let cr = cap_ratio(schedule, &self.review_cr, c.symbol, date);
+            c.factor = if cr == Decimal::ONE {
+                paf
+            } else {
+                mul(paf, cr, date, "index shares (PAF × capping ratio)")?
             };
         }
         Ok(())
+    }
+
+    /// The PAF of `symbol` as last brought up to date.
+    pub(super) fn paf_of(&self, symbol: SymbolId) -> Option<Decimal> {
+        self.paf
+            .get(symbol as usize)
+            .copied()
+            .flatten()
+            .map(|p| p.paf)
     }
 }
 

@@ -28,6 +28,7 @@ fn spec(methods: &[Method]) -> IndexSpec {
         members: None,
         shares: None,
         factors: None,
+        weight_cap: None,
     }
 }
 
