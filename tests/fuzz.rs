@@ -100,6 +100,10 @@ const CONFIGS: &[Config] = &[
         "csv",
     ),
     c("compute -m pw --factors {f} --actions {a} {p}", "csv"),
+    c(
+        "compute -m pw --factors {f} --weight-cap 0.2 --cap-review-dates={date} {p}",
+        "csv",
+    ),
     c("compute -m capped --cap 0.3 --rebalance monthly {p}", "csv"),
     c(
         "compute -m capped --cap 0.25 --cap-threshold 0.1 --cap-aggregate 0.5 --actions {a} {p}",
