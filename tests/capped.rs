@@ -112,3 +112,57 @@ fn flag_errors_are_usage_errors() {
         fails(idx().arg("compute").args(&args).arg(&p), 2, &[needle]);
     }
 }
+
+// The aggregate rule (S&P Select Sector style) on tests/data/capped_aggregate/: five members at
+// 10 with caps 40, 30, 15, 10, 5 (weights 0.40, 0.30, 0.15, 0.10, 0.05), `--cap 0.4
+// --cap-threshold 0.2 --cap-aggregate 0.5`.
+// - Step 1: no member above 0.4 (A's 0.4 is not above it).
+// - Step 2: A and B are above 0.2 and hold 0.70 > 0.5: the smaller, B, is set to 0.2; A stays
+//   fixed at 0.4; the free C, D, E share the rest, 0.4, pro rata to 15:10:5: 0.2, 0.1333…,
+//   0.0666…. C at 0.2 is not above the threshold: A alone is above it, 0.4 ≤ 0.5. Done.
+// - Index shares at the base, w·100/10: 4, 2, 2, 1.33333333333333, 0.666666666666667 (15
+//   significant digits, as equal weight's).
+// - 2024-07-01: A 11: the level is (44 + 20 + 20 + 20) / 1 = 104 (to the shares' rounding).
+#[test]
+fn golden_aggregate_rule() {
+    let prices = path_str(&data("capped_aggregate/prices.csv"));
+    let rule = [
+        "-m",
+        "capped",
+        "--cap",
+        "0.4",
+        "--cap-threshold",
+        "0.2",
+        "--cap-aggregate",
+        "0.5",
+        "-q",
+    ];
+    let out = stdout_of(idx().arg("weights").args(rule).args([
+        "--date",
+        "2024-06-27",
+        "--decimals",
+        "4",
+        &prices,
+    ]));
+    assert_eq!(
+        out,
+        "date,rank,symbol,price,index_shares,value,weight,cumulative\n\
+         2024-06-27,1,A,10,4,40,0.4000,0.4000\n\
+         2024-06-27,2,B,10,2,20,0.2000,0.6000\n\
+         2024-06-27,3,C,10,2,20,0.2000,0.8000\n\
+         2024-06-27,4,D,10,1.33333333333333,13.3333333333333,0.1333,0.9333\n\
+         2024-06-27,5,E,10,0.666666666666667,6.66666666666667,0.0667,1.0000\n"
+    );
+    let out = stdout_of(
+        idx()
+            .arg("compute")
+            .args(rule)
+            .args(["--decimals", "6", &prices]),
+    );
+    let levels: Vec<&str> = out
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(1).unwrap())
+        .collect();
+    assert_eq!(levels, ["100.000000", "104.000000"]);
+}
