@@ -460,13 +460,10 @@ pub struct OutputArgs {
     pub output: Option<PathBuf>,
 }
 
-/// `idx compute`.
-#[derive(Debug, Args)]
-pub struct ComputeArgs {
-    /// Input flags.
-    #[command(flatten)]
-    pub input: InputArgs,
-
+/// `--from` and `--to`: the dates a command writes, shared by compute, share, contrib and
+/// relative.
+#[derive(Clone, Copy, Debug, Args)]
+pub struct RangeArgs {
     /// First date to write (the calculation still starts at the base date).
     #[arg(long, value_name = "YYYY-MM-DD", help_heading = "Output")]
     pub from: Option<NaiveDate>,
@@ -474,6 +471,18 @@ pub struct ComputeArgs {
     /// Last date to write.
     #[arg(long, value_name = "YYYY-MM-DD", help_heading = "Output")]
     pub to: Option<NaiveDate>,
+}
+
+/// `idx compute`.
+#[derive(Debug, Args)]
+pub struct ComputeArgs {
+    /// Input flags.
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// The dates written.
+    #[command(flatten)]
+    pub range: RangeArgs,
 
     /// Run idx check's checks on the input first, strictly: any finding (listed on stderr)
     /// stops the run with exit code 1.

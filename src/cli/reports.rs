@@ -1,7 +1,7 @@
 //! The clap definitions of the commands that report on an index or a level series: returns,
 //! weights, share, contrib, relative and chart (clap definitions only, as in [`super`]).
 
-use super::{decimal, InputArgs, OutputArgs};
+use super::{decimal, InputArgs, OutputArgs, RangeArgs};
 use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 use rust_decimal::Decimal;
@@ -262,13 +262,9 @@ pub struct ShareArgs {
     #[arg(long, help_heading = "Share")]
     pub allow_missing: bool,
 
-    /// First date to write.
-    #[arg(long, value_name = "YYYY-MM-DD", help_heading = "Output")]
-    pub from: Option<NaiveDate>,
-
-    /// Last date to write.
-    #[arg(long, value_name = "YYYY-MM-DD", help_heading = "Output")]
-    pub to: Option<NaiveDate>,
+    /// The dates written.
+    #[command(flatten)]
+    pub range: RangeArgs,
 
     /// Output flags.
     #[command(flatten)]
@@ -290,13 +286,9 @@ pub struct ContribArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..), help_heading = "Contributions")]
     pub top: Option<u32>,
 
-    /// First date to write.
-    #[arg(long, value_name = "YYYY-MM-DD", help_heading = "Output")]
-    pub from: Option<NaiveDate>,
-
-    /// Last date to write.
-    #[arg(long, value_name = "YYYY-MM-DD", help_heading = "Output")]
-    pub to: Option<NaiveDate>,
+    /// The dates written.
+    #[command(flatten)]
+    pub range: RangeArgs,
 
     /// Output flags.
     #[command(flatten)]
@@ -329,13 +321,9 @@ pub struct RelativeArgs {
     #[arg(long, help_heading = "Relative")]
     pub common_dates: bool,
 
-    /// First date to write.
-    #[arg(long, value_name = "YYYY-MM-DD", help_heading = "Output")]
-    pub from: Option<NaiveDate>,
-
-    /// Last date to write.
-    #[arg(long, value_name = "YYYY-MM-DD", help_heading = "Output")]
-    pub to: Option<NaiveDate>,
+    /// The dates written.
+    #[command(flatten)]
+    pub range: RangeArgs,
 
     /// Output flags.
     #[command(flatten)]

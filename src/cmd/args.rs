@@ -1,7 +1,9 @@
 //! Raw flags → validated requests, in one place.
 
 use crate::calc::{CapRule, IndexSpec, Method, Rebalance, TotalReturn, WeightCap};
-use crate::cli::{ComputeArgs, FormatArg, InputArgs, MethodArg, OutputArgs, RebalanceArg};
+use crate::cli::{
+    ComputeArgs, FormatArg, InputArgs, MethodArg, OutputArgs, RangeArgs, RebalanceArg,
+};
 use crate::error::Error;
 use crate::input::{self, ColumnNames, DateParser, Source};
 use crate::output::Format;
@@ -27,10 +29,8 @@ pub struct OutputRequest {
 pub struct ComputeRequest {
     /// The input and the index.
     pub input: InputRequest,
-    /// First date written.
-    pub from: Option<NaiveDate>,
-    /// Last date written.
-    pub to: Option<NaiveDate>,
+    /// The dates written.
+    pub range: DateRange,
     /// The output.
     pub output: OutputRequest,
     /// `--group-by COLUMN`: one index per value of the column.
@@ -459,32 +459,43 @@ pub fn compute_request(args: ComputeArgs) -> Result<ComputeRequest, Error> {
             "choose price-weighted, cap-weighted or equal-weighted (or several, comma-separated)",
         ));
     }
-    if let (Some(from), Some(to)) = (args.from, args.to) {
-        if from > to {
-            return Err(Error::usage(
-                format!("--from {from} is after --to {to}"),
-                "swap the dates",
-            ));
-        }
-    }
+    let range = date_range(args.range)?;
     Ok(ComputeRequest {
         input: input_request(args.input)?,
-        from: args.from,
-        to: args.to,
+        range,
         output: output_request(args.output, Numbers::Levels)?,
         group_by: args.group_by,
         check: args.check,
     })
 }
 
-/// `--from` must not be after `--to`.
-pub(crate) fn check_range(from: Option<NaiveDate>, to: Option<NaiveDate>) -> Result<(), Error> {
-    match (from, to) {
+/// The dates a command writes, from `--from` to `--to` (inclusive, either open).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DateRange {
+    /// First date written.
+    pub from: Option<NaiveDate>,
+    /// Last date written.
+    pub to: Option<NaiveDate>,
+}
+
+impl DateRange {
+    /// Whether `date` is written.
+    pub fn contains(&self, date: NaiveDate) -> bool {
+        self.from.is_none_or(|f| date >= f) && self.to.is_none_or(|t| date <= t)
+    }
+}
+
+/// `--from` and `--to`, the first not after the second.
+pub(crate) fn date_range(r: RangeArgs) -> Result<DateRange, Error> {
+    match (r.from, r.to) {
         (Some(f), Some(t)) if f > t => Err(Error::usage(
             format!("--from {f} is after --to {t}"),
             "swap the dates",
         )),
-        _ => Ok(()),
+        _ => Ok(DateRange {
+            from: r.from,
+            to: r.to,
+        }),
     }
 }
 

@@ -19,7 +19,7 @@ pub fn run(args: ComputeArgs, warn: &mut dyn FnMut(&str)) -> Result<(), Error> {
         Some(column) => compute_groups(&req, column, warn)?,
         None => {
             let run = compute_index(&req.input, warn)?;
-            run.table(req.output.decimals, req.from, req.to)
+            run.table(req.output.decimals, req.range.from, req.range.to)
         }
     };
     output::emit(&table.render(req.output.format), req.output.path.as_deref())
@@ -107,7 +107,7 @@ pub fn compute_groups(
         let run = run_index(&input, &loaded, Some(*g), warn, None)?;
         runs.push((
             name.clone(),
-            run.table(req.output.decimals, req.from, req.to),
+            run.table(req.output.decimals, req.range.from, req.range.to),
         ));
     }
     let methods = &req.input.spec.methods;

@@ -3,7 +3,7 @@
 //! The calculation is [`crate::report::contrib`]; this file picks the dates, ranks, rounds (so
 //! that the written contributions add up to the written change) and lays out the rows.
 
-use super::args::{check_range, input_request, one_method, output_request, Numbers};
+use super::args::{date_range, input_request, one_method, output_request, Numbers};
 use super::weights::nearest;
 use crate::calc::Holding;
 use crate::cli::ContribArgs;
@@ -129,7 +129,7 @@ fn day_rows(
 
 /// `idx contrib`.
 pub fn run(args: ContribArgs, warn: &mut dyn FnMut(&str)) -> Result<(), Error> {
-    check_range(args.from, args.to)?;
+    let range = date_range(args.range)?;
     if args.input.total_return.is_some() || args.input.withholding.is_some() {
         return Err(Error::usage(
             "--total-return does not apply to idx contrib",
@@ -149,7 +149,7 @@ pub fn run(args: ContribArgs, warn: &mut dyn FnMut(&str)) -> Result<(), Error> {
     let (decimals, top) = (out.decimals, args.top.map(|t| t as usize));
     let wanted = |d: NaiveDate| match args.date {
         Some(t) => d == t,
-        None => args.from.is_none_or(|f| d >= f) && args.to.is_none_or(|t| d <= t),
+        None => range.contains(d),
     };
     let prices_name = input.prices.name();
     let mut previous: Option<Decimal> = None;

@@ -1,6 +1,6 @@
 //! `idx relative`: the ratio of two level series, rebased to 100.
 
-use super::args::{check_range, input_request, output_request, Numbers, OutputRequest};
+use super::args::{date_range, input_request, output_request, Numbers, OutputRequest};
 use crate::cli::RelativeArgs;
 use crate::error::{DataError, Error};
 use crate::input::{self, LevelColumns, LevelSeries, Source};
@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 /// `idx relative`.
 pub fn run(args: RelativeArgs, warn: &mut dyn FnMut(&str)) -> Result<(), Error> {
-    check_range(args.from, args.to)?;
+    let range = date_range(args.range)?;
     let mut silent = |_: &str| {};
     let warn: &mut dyn FnMut(&str) = if args.input.quiet { &mut silent } else { warn };
     let out = output_request(args.output, Numbers::Levels)?;
@@ -112,9 +112,9 @@ pub fn run(args: RelativeArgs, warn: &mut dyn FnMut(&str)) -> Result<(), Error> 
             .rows
             .into_iter()
             .filter(|r| {
-                let d = r[0].text();
-                args.from.is_none_or(|f| d >= f.to_string().as_str())
-                    && args.to.is_none_or(|t| d <= t.to_string().as_str())
+                r[0].text()
+                    .parse::<NaiveDate>()
+                    .is_ok_and(|d| range.contains(d))
             })
             .collect(),
         ..table

@@ -1,6 +1,6 @@
 //! `idx share`: a set of constituents' share of the index over time.
 
-use super::args::{check_range, input_request, one_method, output_request, Numbers};
+use super::args::{date_range, input_request, one_method, output_request, Numbers};
 use super::weights::ranked;
 use crate::calc::SymbolId;
 use crate::cli::ShareArgs;
@@ -100,7 +100,7 @@ fn read_members(source: &Source) -> Result<Vec<String>, Error> {
 
 /// `idx share`.
 pub fn run(args: ShareArgs, warn: &mut dyn FnMut(&str)) -> Result<(), Error> {
-    check_range(args.from, args.to)?;
+    let range = date_range(args.range)?;
     let names = members(&args)?;
     let out = output_request(args.output, Numbers::Fractions)?;
     let input = input_request(args.input)?;
@@ -175,7 +175,7 @@ pub fn run(args: ShareArgs, warn: &mut dyn FnMut(&str)) -> Result<(), Error> {
         headers: ["date", "share", "members"].map(String::from).to_vec(),
         rows: rows
             .into_iter()
-            .filter(|r| args.from.is_none_or(|f| r.0 >= f) && args.to.is_none_or(|t| r.0 <= t))
+            .filter(|r| range.contains(r.0))
             .map(|(d, s, n)| {
                 vec![
                     Cell::Text(d.to_string()),
