@@ -9,25 +9,11 @@ use std::fs;
 use std::process::{Command, Output, Stdio};
 
 mod common;
-use common::{std_command, Scratch};
+use common::{std_command, Scratch, HALT_MEMBERS, HALT_PRICES, HALT_PW};
 
-/// B has no price on 2024-01-03 and is carried: one warning on stderr.
-/// pw: 01-02 (10+20)/2 = 15; 01-03 (12+20)/2 = 16; 01-04 (12+21)/2 = 16.5.
-const PRICES: &str = "\
-date,symbol,price
-2024-01-02,A,10
-2024-01-02,B,20
-2024-01-03,A,12
-2024-01-04,A,12
-2024-01-04,B,21
-";
-const MEMBERS: &str = "symbol,start,end\nA,,\nB,,\n";
-const LEVELS: &str = "\
-date,level,divisor,constituents
-2024-01-02,15.00,2,2
-2024-01-03,16.00,2,2
-2024-01-04,16.50,2,2
-";
+const PRICES: &str = HALT_PRICES;
+const MEMBERS: &str = HALT_MEMBERS;
+const LEVELS: &str = HALT_PW;
 const WARNING: &str = "warning: B has no price on 2024-01-03: it keeps its last close (of \
                        2024-01-02) while it has none (reported once per symbol)\n";
 const WARN_ARGS: &[&str] = &["compute", "-m", "pw", "--constituents", "m.csv", "p.csv"];

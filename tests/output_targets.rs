@@ -14,25 +14,11 @@ use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 mod common;
-use common::{std_command, Scratch};
+use common::{std_command, Scratch, HALT_MEMBERS, HALT_PRICES, HALT_PW};
 
-/// Prices where B has no price on 2024-01-03 (carried, with a warning unless -q).
-/// pw: 01-02 (10+20)/2 = 15; 01-03 (12+20)/2 = 16; 01-04 (12+21)/2 = 16.5.
-const PRICES: &str = "\
-date,symbol,price
-2024-01-02,A,10
-2024-01-02,B,20
-2024-01-03,A,12
-2024-01-04,A,12
-2024-01-04,B,21
-";
-const MEMBERS: &str = "symbol,start,end\nA,,\nB,,\n";
-const COMPUTE_PW: &str = "\
-date,level,divisor,constituents
-2024-01-02,15.00,2,2
-2024-01-03,16.00,2,2
-2024-01-04,16.50,2,2
-";
+const PRICES: &str = HALT_PRICES;
+const MEMBERS: &str = HALT_MEMBERS;
+const COMPUTE_PW: &str = HALT_PW;
 const THREE: &str = "\
 date,symbol,price,shares
 2024-03-01,AAA,10,300

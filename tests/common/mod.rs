@@ -353,3 +353,27 @@ pub fn d(s: &str) -> Decimal {
 
 /// The header of `idx check --format csv`.
 pub const CHECK_HEADER: &str = "file,line,date,symbol,severity,kind,message,hint\n";
+
+/// A halted member (the fixture of the output-target and diagnostics tests): B has no price on
+/// 2024-01-03 and is carried with `--constituents` ([`HALT_MEMBERS`]), with one warning.
+/// Price-weighted: 01-02 (10+20)/2 = 15; 01-03 (12+20)/2 = 16; 01-04 (12+21)/2 = 16.5 — the
+/// levels of [`HALT_PW`].
+pub const HALT_PRICES: &str = "\
+date,symbol,price
+2024-01-02,A,10
+2024-01-02,B,20
+2024-01-03,A,12
+2024-01-04,A,12
+2024-01-04,B,21
+";
+
+/// The member list of [`HALT_PRICES`].
+pub const HALT_MEMBERS: &str = "symbol,start,end\nA,,\nB,,\n";
+
+/// `idx compute -m pw --constituents HALT_MEMBERS HALT_PRICES`, worked out on [`HALT_PRICES`].
+pub const HALT_PW: &str = "\
+date,level,divisor,constituents
+2024-01-02,15.00,2,2
+2024-01-03,16.00,2,2
+2024-01-04,16.50,2,2
+";
