@@ -7,9 +7,7 @@
 //! command runs beside the engine (`idx::check::detect::SplitWatch`) as a share of one method.
 
 use chrono::{Days, NaiveDate};
-use idx::calc::{
-    Action, ActionKind, DayInput, Engine, IndexSpec, Method, Quote, Rebalance, TotalReturn,
-};
+use idx::calc::{Action, ActionKind, DayInput, Engine, IndexSpec, Method, Quote};
 use rust_decimal::Decimal;
 use std::hint::black_box;
 use std::time::Instant;
@@ -98,53 +96,16 @@ fn market(symbols: u32, dates: usize) -> Vec<Day> {
     out
 }
 
-fn run(days: &[Day], methods: &[Method]) -> f64 {
-    let spec = IndexSpec {
-        methods: methods.to_vec(),
-        base_date: None,
-        base_value: None,
-        base_divisor: None,
-        rebalance: Rebalance::Quarterly,
-        total_return: TotalReturn::NONE,
-        members: None,
-        shares: None,
-        factors: None,
-        weight_cap: None,
-    };
+/// Times the engine over `days` for `methods`; with `watch`, the split watch is fed each date
+/// just before the engine, as the commands run it (the date's quotes hot in cache).
+fn timed(days: &[Day], methods: &[Method], watch: bool) -> f64 {
     let started = Instant::now();
-    let mut engine = Engine::new(spec);
-    for d in days {
-        let out = engine.push(DayInput {
-            date: d.date,
-            quotes: &d.quotes,
-            actions: &d.actions,
-            divisor: None,
-        });
-        black_box(out.expect("the benchmark market is valid"));
-    }
-    started.elapsed().as_secs_f64()
-}
-
-/// Cap-weighted with the split watch fed each date just before the engine, as the commands
-/// run it (the date's quotes hot in cache).
-fn watched(days: &[Day]) -> f64 {
-    let spec = IndexSpec {
-        methods: vec![Method::CapWeighted],
-        base_date: None,
-        base_value: None,
-        base_divisor: None,
-        rebalance: Rebalance::Quarterly,
-        total_return: TotalReturn::NONE,
-        members: None,
-        shares: None,
-        factors: None,
-        weight_cap: None,
-    };
-    let started = Instant::now();
-    let mut engine = Engine::new(spec);
+    let mut engine = Engine::new(IndexSpec::new(methods.to_vec()));
     let mut w = idx::check::detect::SplitWatch::default();
     for d in days {
-        w.day(d.date, &d.quotes, &d.actions);
+        if watch {
+            w.day(d.date, &d.quotes, &d.actions);
+        }
         let out = engine.push(DayInput {
             date: d.date,
             quotes: &d.quotes,
@@ -156,6 +117,10 @@ fn watched(days: &[Day]) -> f64 {
     w.finish();
     black_box(w.take_events());
     started.elapsed().as_secs_f64()
+}
+
+fn run(days: &[Day], methods: &[Method]) -> f64 {
+    timed(days, methods, false)
 }
 
 fn main() {
@@ -193,7 +158,7 @@ fn main() {
     let (mut plain, mut with) = (f64::MAX, f64::MAX);
     for _ in 0..7 {
         plain = plain.min(run(&days, &[Method::CapWeighted]));
-        with = with.min(watched(&days));
+        with = with.min(timed(&days, &[Method::CapWeighted], true));
     }
     println!(
         "  cap-weighted with the split watch {:>7.1} ms against {:.1} ms: {:.3}x",

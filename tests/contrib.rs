@@ -228,16 +228,8 @@ fn path() -> impl Strategy<Value = Path> {
 /// Runs the engine over the random market and checks every date's contributions.
 fn check_market(paths: &[Path], method: Method, rebalance: Rebalance) -> Result<(), TestCaseError> {
     let mut engine = Engine::new(IndexSpec {
-        methods: vec![method],
-        base_date: None,
-        base_value: None,
-        base_divisor: None,
         rebalance,
-        total_return: idx::calc::TotalReturn::NONE,
-        factors: None,
-        weight_cap: None,
-        members: None,
-        shares: None,
+        ..IndexSpec::new(vec![method])
     });
     engine.keep_holdings(true);
     let start = NaiveDate::from_ymd_opt(2024, 3, 20).unwrap();

@@ -48,6 +48,26 @@ pub struct IndexSpec {
     pub weight_cap: Option<WeightCap>,
 }
 
+impl IndexSpec {
+    /// `methods` with every option at its default: base on the first date (100, or the average
+    /// price for price-weighted), quarterly equal-weight rebalancing, no total return, the rows of
+    /// a date as its constituents, the prices file's shares, no factors.
+    pub fn new(methods: Vec<Method>) -> Self {
+        IndexSpec {
+            methods,
+            base_date: None,
+            base_value: None,
+            base_divisor: None,
+            rebalance: Rebalance::Quarterly,
+            total_return: TotalReturn::NONE,
+            members: None,
+            shares: None,
+            factors: None,
+            weight_cap: None,
+        }
+    }
+}
+
 /// A weight cap reviewed on given dates ([`IndexSpec::weight_cap`], in `weight_cap.rs`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct WeightCap {
